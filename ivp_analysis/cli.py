@@ -1,0 +1,143 @@
+"""The ``ivp`` command: build, verify and batch reports, check input files.
+
+Errors of ours end the program with one line on stderr (``ivp: error: ...``) and exit code 2
+for bad parameters or input, 1 for a failed run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ivp_analysis import paths
+from ivp_analysis.errors import InputFileError, IvpError, ParameterError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ivp",
+        description="Evaluate a Dutch municipality's integral safety plan from open crime data.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("report", help="build a report (notebooks, HTML, result tables, manifest)")
+    r.add_argument(
+        "--params",
+        help="YAML parameter file (e.g. notebooks/params/GM1926_tussenevaluatie-2024.yaml)",
+    )
+    r.add_argument("--municipality", help="CBS municipality code, e.g. GM1926")
+    r.add_argument("--moment", help="tussenevaluatie-2024, eindevaluatie-2026 or custom")
+    r.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="any other notebook parameter; repeat for several",
+    )
+    r.add_argument(
+        "--out",
+        default=str(paths.REPORTS_DIR),
+        help="root folder of the reports (default: reports/)",
+    )
+    r.add_argument(
+        "--timeout", type=int, default=None, help="seconds one cell may run (default 900)"
+    )
+
+    m = sub.add_parser("municipalities", help="list the municipality codes in the shipped data")
+    m.add_argument("search", nargs="?", default="", help="part of a name, e.g. pijnacker")
+
+    chk = sub.add_parser("load", help="read an input file and show what was understood")
+    chk.add_argument("path", help="a CSV/JSON file or a cbsodataR folder")
+
+    sub.add_parser("params", help="list the report parameters with their types and defaults")
+    return p
+
+
+def _overrides(args: argparse.Namespace) -> dict:
+    from ivp_analysis.params import coerce_cli_value
+
+    given = {"municipality": args.municipality, "moment": args.moment}
+    if args.set:
+        from ivp_analysis.params import notebook_paths, parameter_specs
+
+        specs = parameter_specs(notebook_paths())
+        for item in args.set:
+            if "=" not in item:
+                raise ParameterError(f"--set expects NAME=VALUE, got {item!r}")
+            name, value = item.split("=", 1)
+            name = name.strip()
+            given[name] = coerce_cli_value(specs[name], value) if name in specs else value
+    return given
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from ivp_analysis.report import DEFAULT_CELL_TIMEOUT, load_params_for_cli, run_report
+
+    given = load_params_for_cli(args.params, _overrides(args))
+    run_report(given, Path(args.out), cell_timeout=args.timeout or DEFAULT_CELL_TIMEOUT)
+    return 0
+
+
+def _cmd_municipalities(args: argparse.Namespace) -> int:
+    from ivp_analysis.datasets import municipalities
+
+    m = municipalities()
+    if args.search:
+        m = m[m["region_name"].str.contains(args.search, case=False, regex=False)]
+    for row in m.itertuples():
+        print(f"{row.region}  {row.region_name}")
+    return 0
+
+
+def _cmd_load(args: argparse.Namespace) -> int:
+    from ivp_analysis.load import FORMATS, load_table
+
+    df = load_table(args.path)
+    fmt = df.attrs["format"]
+    print(f"format: {fmt} ({FORMATS[fmt]})")
+    print(f"rows: {len(df)}; regions: {df['region'].nunique()}; codes: {df['code'].nunique()}; "
+          f"periods: {df['period'].min()} .. {df['period'].max()}")  # fmt: skip
+    print(
+        f"withheld (NaN): {int(df['value'].isna().sum())}; status: "
+        + ", ".join(f"{k} {v}" for k, v in df["status"].value_counts().sort_index().items())
+    )
+    print(df.head(10).to_string(index=False))
+    return 0
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    from ivp_analysis.params import RESERVED, notebook_paths, parameter_specs
+
+    for spec in parameter_specs(notebook_paths()).values():
+        if spec.name in RESERVED:
+            continue
+        print(f"{spec.name} ({spec.type_name}, default {spec.default!r}): {spec.help} "
+              f"[{', '.join(spec.notebooks)}]")  # fmt: skip
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``ivp`` command; return the exit code."""
+    args = _parser().parse_args(argv)
+    handlers = {
+        "report": _cmd_report,
+        "municipalities": _cmd_municipalities,
+        "load": _cmd_load,
+        "params": _cmd_params,
+    }
+    try:
+        return handlers[args.command](args)
+    except (ParameterError, InputFileError) as exc:
+        print(f"ivp: error: {exc}", file=sys.stderr)
+        return 2
+    except IvpError as exc:
+        print(f"ivp: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("ivp: interrupted; no report was published", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

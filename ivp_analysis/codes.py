@@ -1,0 +1,275 @@
+"""Code lists: regions and crime, nuisance and indicator codes, read once from the shipped files.
+
+Every loader maps labels to codes through these lists, so recoding happens in one place.
+A code list that comes with a ``cbsodataR`` download folder extends them for that file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ivp_analysis import paths
+
+#: Units whose values are counts: whole numbers, never negative.
+COUNT_UNITS = frozenset({"misdrijven", "registraties", "incidenten", "inwoners", "meldingen"})
+
+#: CBS 83648NED's "Misdrijven, totaal" is the police total "0.0.0": recoded here, once.
+CBS_TOTAL = "T001161"
+TOTAL_CRIME = "0.0.0"
+#: The 47021NED nuisance total is also keyed "0.0.0"; recoded so it cannot pass for total crime.
+NUISANCE_TOTAL = "overlast.totaal"
+
+_POLICE_PREFIX = re.compile(r"^(\d+\.\d+\.\d+)\s+(.*)$")
+_CBS_PREFIX = re.compile(r"^[\d.]+\s+(.*)$")
+
+
+@dataclass
+class CodeList:
+    """Codes with their Dutch label, unit and family, and label lookups per family."""
+
+    table: pd.DataFrame  # columns: code, label, unit, family, source
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # family -> label -> code
+
+    def label_to_code(self, label: str, families: tuple[str, ...]) -> str | None:
+        """Return the code whose label (with or without its numeric prefix) is ``label``."""
+        key = _norm_label(label)
+        for fam in families:
+            code = self.labels.get(fam, {}).get(key)
+            if code is not None:
+                return code
+        return None
+
+    def __post_init__(self) -> None:
+        self._family = dict(zip(self.table["code"], self.table["family"], strict=True))
+
+    def known(self, code: str) -> bool:
+        """Return whether ``code`` is in the list."""
+        return code in self._family
+
+    def family(self, code: str) -> str | None:
+        """Return the family of a code: ``police``, ``nuisance``, ``cbs`` or ``own``."""
+        return self._family.get(code)
+
+
+def _norm_label(label: str) -> str:
+    return re.sub(r"\s+", " ", str(label)).strip().casefold()
+
+
+def _read_key_title(path: Path) -> list[tuple[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return [(r["Key"].strip(), r["Title"].strip()) for r in csv.DictReader(f)]
+
+
+def build_code_list(
+    police: Path | None = None,
+    nuisance: Path | None = None,
+    cbs: Path | None = None,
+    own: Path | None = None,
+) -> CodeList:
+    """Build the code list from the police, nuisance, CBS and own code files.
+
+    Parameters
+    ----------
+    police, nuisance, cbs, own : Path, optional
+        ``SoortMisdrijf.csv`` (47018NED), ``Overlast.csv`` (47021NED), ``misdrijf_meta.csv``
+        (83648NED) and ``data/own_codes.csv``; the shipped files by default.
+
+    Returns
+    -------
+    CodeList
+    """
+    raw = paths.RAW_DIR
+    police = police or raw / "politie-47018ned-metadata" / "SoortMisdrijf.csv"
+    nuisance = nuisance or raw / "politie-47025ned-47021ned-nl-annual" / "Overlast.csv"
+    cbs = cbs or raw / "cbs-83648ned-gemeente-2022" / "misdrijf_meta.csv"
+    own = own or paths.DATA_DIR / "own_codes.csv"
+    rows: list[dict] = []
+    labels: dict[str, dict[str, str]] = {"police": {}, "nuisance": {}, "cbs": {}, "own": {}}
+
+    for code, title in _read_key_title(police):
+        m = _POLICE_PREFIX.match(title)
+        short = m[2] if m else title
+        rows.append(
+            dict(
+                code=code,
+                label=short,
+                unit="misdrijven",
+                family="police",
+                source="Politie 47018NED",
+            )
+        )
+        labels["police"][_norm_label(title)] = code
+        labels["police"][_norm_label(short)] = code
+    for code, title in _read_key_title(nuisance):
+        code = NUISANCE_TOTAL if code == TOTAL_CRIME else code
+        if code == NUISANCE_TOTAL:
+            continue  # listed in own_codes.csv
+        rows.append(
+            dict(
+                code=code,
+                label=title,
+                unit="registraties",
+                family="nuisance",
+                source="Politie 47021NED",
+            )
+        )
+        labels["nuisance"][_norm_label(title)] = code
+    labels["nuisance"][_norm_label("Totaal registraties overlast")] = NUISANCE_TOTAL
+    for code, title in _read_key_title(cbs):
+        if code == CBS_TOTAL:
+            labels["cbs"][_norm_label(title)] = TOTAL_CRIME
+            continue
+        m = _CBS_PREFIX.match(title)
+        rows.append(
+            dict(
+                code=code,
+                label=m[1] if m else title,
+                unit="misdrijven",
+                family="cbs",
+                source="CBS 83648NED",
+            )
+        )
+        labels["cbs"][_norm_label(title)] = code
+        if m:
+            labels["cbs"].setdefault(_norm_label(m[1]), code)
+    with open(own, encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            rows.append(
+                dict(
+                    code=r["code"].strip(),
+                    label=r["label"].strip(),
+                    unit=r["unit"].strip(),
+                    family="own",
+                    source="eigen codelijst",
+                )
+            )
+            labels["own"][_norm_label(r["label"])] = r["code"].strip()
+    table = pd.DataFrame(rows).drop_duplicates("code", keep="first").reset_index(drop=True)
+    return CodeList(table=table, labels=labels)
+
+
+@lru_cache(maxsize=1)
+def code_list() -> CodeList:
+    """Return the shipped code list (cached).
+
+    Examples
+    --------
+    >>> cl = code_list()
+    >>> cl.label_to_code("1.1.1 Diefstal/inbraak woning", ("police",))
+    '1.1.1'
+    >>> cl.label_to_code("Misdrijven, totaal", ("cbs",))
+    '0.0.0'
+    >>> cl.table.set_index("code").loc["1.2.3", "label"]
+    'Diefstal van brom-, snor-, fietsen'
+    """
+    return build_code_list()
+
+
+@dataclass
+class RegionList:
+    """Region codes (``GM1926``, ``NL``, ``PV28``, ``WK192601`` ...) with names, and name lookups."""
+
+    names: dict[str, str]  # code -> name
+    by_name: dict[str, set[str]]  # normalised name -> codes
+
+    def name_to_code(self, name: str) -> str | None:
+        """Return the unique code for a region name, ``None`` if unknown.
+
+        Raises
+        ------
+        LookupError
+            When the name belongs to more than one region (the message lists the codes).
+        """
+        codes = self.by_name.get(_norm_label(name))
+        if not codes:
+            return None
+        # A name shared by a municipality and a neighbourhood means the municipality:
+        # keep the candidates of the highest level only.
+        best = min(_level_rank(c) for c in codes)
+        top = sorted(c for c in codes if _level_rank(c) == best)
+        if len(top) > 1:
+            raise LookupError(", ".join(top))
+        return top[0]
+
+    def extended(self, pairs: list[tuple[str, str]]) -> RegionList:
+        """Return a copy that also knows ``(code, name)`` pairs from a download's own code list."""
+        names = dict(self.names)
+        by_name = {k: set(v) for k, v in self.by_name.items()}
+        for code, name in pairs:
+            code = normalise_region(code)
+            names.setdefault(code, name)
+            by_name.setdefault(_norm_label(name), set()).add(code)
+        return RegionList(names, by_name)
+
+
+_LEVELS = ("NL", "LD", "PV", "RE", "GM", "WK", "BU")
+
+
+def _level_rank(code: str) -> int:
+    prefix = code[:2]
+    return _LEVELS.index(prefix) if prefix in _LEVELS else len(_LEVELS)
+
+
+def normalise_region(code: str) -> str:
+    """Strip padding and give the Netherlands one code.
+
+    Examples
+    --------
+    >>> normalise_region("GM1926    ")
+    'GM1926'
+    >>> normalise_region("NL01  ")
+    'NL'
+    """
+    code = str(code).strip()
+    return "NL" if code in ("NL00", "NL01", "NL") else code
+
+
+@lru_cache(maxsize=1)
+def region_list() -> RegionList:
+    """Return all regions named in the shipped code lists (cached).
+
+    Sources, in order of preference for the name: 47025NED ``RegioS.csv`` (current
+    municipalities, provinces, police units), 47022NED ``WijkenEnBuurten.csv`` (municipalities
+    and their districts and neighbourhoods), 83648NED ``pop.csv`` and the 2022 boundaries.
+    Historical municipalities (merged since 2010) are known through the older lists.
+
+    Examples
+    --------
+    >>> regions = region_list()
+    >>> regions.names["GM1926"]
+    'Pijnacker-Nootdorp'
+    >>> regions.name_to_code("Pijnacker-Nootdorp")
+    'GM1926'
+    >>> regions.name_to_code("Nederland")
+    'NL'
+    """
+    raw = paths.RAW_DIR
+    pairs: list[tuple[str, str]] = []
+    pairs += _read_key_title(raw / "politie-47025ned-47021ned-nl-annual" / "RegioS.csv")
+    pairs += _read_key_title(raw / "politie-47022ned-nl-monthly" / "WijkenEnBuurten.csv")
+    with open(raw / "cbs-83648ned-gemeente-2022" / "pop.csv", encoding="utf-8-sig") as f:
+        pairs += [(r["Key"], r["Regio"].strip()) for r in csv.DictReader(f)]
+    with open(raw / "cbs-83648ned-gemeente-2022" / "dataframe.geojson", encoding="utf-8") as f:
+        geo = json.load(f)
+    pairs += [
+        (ft["properties"]["statcode"], ft["properties"]["statnaam"]) for ft in geo["features"]
+    ]
+    return RegionList({}, {}).extended(pairs)
+
+
+def municipality_name(code: str) -> str:
+    """Return the name of a region code, or the code itself when unknown.
+
+    Examples
+    --------
+    >>> municipality_name("GM0363")
+    'Amsterdam'
+    """
+    return region_list().names.get(code, code)

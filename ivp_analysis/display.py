@@ -1,0 +1,241 @@
+"""Show tables, figures and generated text in a notebook so that the HTML report can use them.
+
+Tables are HTML with Dutch number formatting (decimal comma) and every text escaped;
+figures carry alternative text; result tables are written as machine-readable CSV.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+#: Metadata key under which figures keep their alternative text and caption.
+META_KEY = "ivp"
+
+
+def format_nl(value: object, decimals: int = 0) -> str:
+    """Format a number the Dutch way: thousands with a dot, decimals with a comma.
+
+    Parameters
+    ----------
+    value : number or None
+        NaN and None give an en dash (no value).
+    decimals : int
+        Number of decimals.
+
+    Examples
+    --------
+    >>> format_nl(1674)
+    '1.674'
+    >>> format_nl(1.2241, 2)
+    '1,22'
+    >>> format_nl(-0.5, 1)
+    '-0,5'
+    >>> format_nl(float("nan"))
+    '–'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_pct_nl(value: float, decimals: int = 1, sign: bool = True) -> str:
+    """Format a fraction or percentage difference in percent, Dutch style.
+
+    Examples
+    --------
+    >>> format_pct_nl(22.4)
+    '+22,4 %'
+    >>> format_pct_nl(-3.05, 1)
+    '-3,0 %'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    s = format_nl(value, decimals)
+    if sign and value > 0:
+        s = "+" + s
+    return f"{s} %"
+
+
+def table_html(
+    df: pd.DataFrame,
+    *,
+    caption: str = "",
+    decimals: Mapping[str, int] | None = None,
+    index: bool = False,
+) -> str:
+    """Return an HTML table with escaped text and Dutch number formatting.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Column names become the header (use Dutch names for readers).
+    caption : str
+        Table caption (escaped).
+    decimals : mapping, optional
+        Decimals per column; whole-number columns default to 0, other floats to 2.
+    index : bool
+        Whether to show the index as the first column.
+
+    Examples
+    --------
+    >>> t = table_html(pd.DataFrame({"soort": ["<b>x</b>"], "aantal": [1674]}), caption="A & B")
+    >>> "&lt;b&gt;x&lt;/b&gt;" in t and "1.674" in t and "A &amp; B" in t
+    True
+    """
+    decimals = dict(decimals or {})
+    if index:
+        df = df.reset_index()
+    parts = ['<table class="ivp-table">']
+    if caption:
+        parts.append(f"<caption>{html.escape(caption)}</caption>")
+    parts.append("<thead><tr>")
+    parts += [f'<th scope="col">{html.escape(str(c))}</th>' for c in df.columns]
+    parts.append("</tr></thead><tbody>")
+    fmts = {c: _formatter(df[c], decimals.get(c)) for c in df.columns}
+    for row in df.itertuples(index=False):
+        parts.append("<tr>")
+        for c, v in zip(df.columns, row, strict=True):
+            text, numeric = fmts[c](v)
+            cls = ' class="num"' if numeric else ""
+            parts.append(f"<td{cls}>{html.escape(text)}</td>")
+        parts.append("</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def _formatter(col: pd.Series, decimals: int | None):
+    if pd.api.types.is_bool_dtype(col):
+        return lambda v: ("ja" if v else "nee", False)
+    if pd.api.types.is_numeric_dtype(col):
+        vals = pd.to_numeric(col, errors="coerce").dropna()
+        if decimals is None:
+            decimals = 0 if (len(vals) == 0 or np.all(np.mod(vals, 1) == 0)) else 2
+        if _is_year_like(col):
+            return lambda v: ("–" if pd.isna(v) else str(int(v)), True)
+        return lambda v: (format_nl(None if pd.isna(v) else v, decimals), True)
+    return lambda v: (
+        "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v),
+        False,
+    )
+
+
+def _is_year_like(col: pd.Series) -> bool:
+    name = str(col.name).lower()
+    return name in ("jaar", "year", "peiljaar", "evaluatiejaar") or name.endswith("jaar")
+
+
+def show_table(df: pd.DataFrame, caption: str = "", *, decimals: Mapping[str, int] | None = None,
+               index: bool = False) -> None:  # fmt: skip
+    """Display a table in the notebook (HTML for the report, plain text as fallback)."""
+    from IPython.display import publish_display_data
+
+    publish_display_data(
+        {"text/html": table_html(df, caption=caption, decimals=decimals, index=index),
+         "text/plain": (caption + "\n" if caption else "") + df.to_string(index=index)}
+    )  # fmt: skip
+
+
+def figure_png(fig) -> tuple[bytes, int, int]:
+    """Render a matplotlib figure to PNG bytes without time stamps (reproducible output)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    data = buf.getvalue()
+    width = int.from_bytes(data[16:20], "big")
+    height = int.from_bytes(data[20:24], "big")
+    return data, width, height
+
+
+def show_figure(fig, alt: str, caption: str = "") -> None:
+    """Display a figure with alternative text (required) and close it.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    alt : str
+        What the figure shows, in Dutch, for readers who cannot see it.
+    caption : str
+        Optional caption under the figure.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import publish_display_data
+
+    if not alt or not alt.strip():
+        raise ValueError("a figure needs alternative text (alt)")
+    data, width, height = figure_png(fig)
+    plt.close(fig)
+    publish_display_data(
+        {"image/png": base64.b64encode(data).decode("ascii"), "text/plain": f"[Figuur: {alt}]"},
+        metadata={"image/png": {"width": width, "height": height},
+                  META_KEY: {"alt": alt, "caption": caption}},
+    )  # fmt: skip
+
+
+def show_markdown(text: str) -> None:
+    """Display generated Markdown (conclusions written from results)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def write_results(df: pd.DataFrame, name: str, results_dir: str | Path) -> Path | None:
+    """Write a result table as CSV into ``results_dir`` (nothing when it is empty).
+
+    Floats are written with up to 10 significant digits, missing values as empty cells,
+    periods as text; the same frame always gives the same bytes.
+
+    Returns
+    -------
+    Path or None
+        The file written, or ``None`` when ``results_dir`` is empty (interactive use).
+    """
+    if not results_dir:
+        return None
+    path = Path(results_dir) / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_csv_text(df), encoding="utf-8", newline="")
+    return path
+
+
+def to_csv_text(df: pd.DataFrame) -> str:
+    r"""Return the CSV text of a result table, formatted the same way every time.
+
+    Examples
+    --------
+    >>> to_csv_text(pd.DataFrame({"a": [1.0, float("nan")], "b": ["x", "y,z"]}))
+    'a,b\n1,x\n,"y,z"\n'
+    """
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        if _is_period_column(s):
+            out[c] = s.map(lambda p: "" if pd.isna(p) else str(p))
+        elif pd.api.types.is_float_dtype(s):
+            out[c] = s.map(lambda v: "" if pd.isna(v) else _fmt_float(v))
+        elif pd.api.types.is_bool_dtype(s):
+            out[c] = s.map(lambda v: "true" if v else "false")
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\n", na_rep="")
+    return buf.getvalue()
+
+
+def _is_period_column(s: pd.Series) -> bool:
+    if isinstance(s.dtype, pd.PeriodDtype):
+        return True
+    present = s.dropna()
+    return s.dtype == object and len(present) > 0 and isinstance(present.iloc[0], pd.Period)
+
+
+def _fmt_float(v: float) -> str:
+    text = f"{v:.10g}"
+    if "e" not in text and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

@@ -1,0 +1,243 @@
+"""Report parameters: read from the notebooks' ``parameters`` cells, validated before anything runs.
+
+papermill only *warns* about an unknown parameter and then runs with the defaults, and a YAML
+``municipality: 0363`` arrives as a number. So every name, type and value is checked here,
+against the parameter cells themselves (one source of truth), before papermill is called.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ivp_analysis import paths
+from ivp_analysis.errors import ParameterError
+
+#: Parameters the pipeline sets itself; a user may not set them.
+RESERVED = frozenset({"results_dir"})
+
+_TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list": list}
+
+
+@dataclass(frozen=True)
+class Moment:
+    """An evaluation moment of the plan: which year is the baseline and which is evaluated."""
+
+    name: str
+    label: str  # Dutch, for reports
+    baseline_year: int
+    eval_year: int
+    note: str
+
+
+#: The plan's evaluation moments (section 1.3.2 of the IVP). The baseline is 2022, the last
+#: year in the plan's own table; the evaluated year is the last full year available when the
+#: evaluation is written.
+MOMENTS = {
+    "tussenevaluatie-2024": Moment(
+        "tussenevaluatie-2024", "Tussenevaluatie 2024", 2022, 2023,
+        "Geschreven in het derde kwartaal van 2024: het laatste volledige jaar is 2023.",
+    ),
+    "eindevaluatie-2026": Moment(
+        "eindevaluatie-2026", "Eindevaluatie 2026", 2022, 2025,
+        "Start in het vierde kwartaal van 2025, rapport in 2026: het laatste jaar is 2025 (voorlopige cijfers).",
+    ),
+}  # fmt: skip
+CUSTOM = "custom"
+
+
+def resolve_moment(moment: str, baseline_year: int = 0, eval_year: int = 0) -> Moment:
+    """Return the evaluation moment; ``custom`` takes its years from the arguments.
+
+    Examples
+    --------
+    >>> resolve_moment("tussenevaluatie-2024").eval_year
+    2023
+    >>> resolve_moment("custom", 2019, 2023).label
+    'Evaluatie 2023 t.o.v. 2019'
+    """
+    if moment in MOMENTS:
+        return MOMENTS[moment]
+    if moment == CUSTOM:
+        if not baseline_year or not eval_year or baseline_year >= eval_year:
+            raise ParameterError(
+                "moment 'custom' needs baseline_year and eval_year with baseline_year < eval_year"
+            )
+        return Moment(CUSTOM, f"Evaluatie {eval_year} t.o.v. {baseline_year}", baseline_year,
+                      eval_year, "Zelf gekozen peiljaar en evaluatiejaar.")  # fmt: skip
+    raise ParameterError(f"unknown moment {moment!r}; allowed: {', '.join([*MOMENTS, CUSTOM])}")
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter as declared in a notebook's parameters cell."""
+
+    name: str
+    type_name: str
+    default: object
+    help: str
+    notebooks: tuple[str, ...]
+
+
+def notebook_paths(notebooks_dir: Path | None = None) -> list[Path]:
+    """Return the numbered report notebooks (``NN_name.ipynb``) in reading order."""
+    d = notebooks_dir or paths.NOTEBOOKS_DIR
+    return sorted(p for p in d.glob("*.ipynb") if re.match(r"^\d\d_", p.name))
+
+
+def parameter_specs(notebooks: list[Path]) -> dict[str, ParamSpec]:
+    """Read the parameters cells of ``notebooks`` into one table of allowed parameters.
+
+    A parameter declared by several notebooks must have the same type in each.
+    """
+    import papermill  # imported late: it is slow to import
+
+    specs: dict[str, ParamSpec] = {}
+    for nb in notebooks:
+        for name, info in papermill.inspect_notebook(str(nb)).items():
+            type_name = info["inferred_type_name"]
+            if type_name not in _TYPES:
+                raise ParameterError(
+                    f"{nb.name}: parameter {name!r} has type {type_name!r}; "
+                    f"use one of {', '.join(_TYPES)} in the parameters cell"
+                )
+            default = ast.literal_eval(info["default"])
+            if name in specs:
+                old = specs[name]
+                if old.type_name != type_name:
+                    raise ParameterError(
+                        f"parameter {name!r} is {old.type_name} in {old.notebooks[0]} "
+                        f"but {type_name} in {nb.name}"
+                    )
+                specs[name] = ParamSpec(name, type_name, old.default, old.help,
+                                        (*old.notebooks, nb.name))  # fmt: skip
+            else:
+                specs[name] = ParamSpec(name, type_name, default, info["help"], (nb.name,))
+    return specs
+
+
+def read_params_file(path: str | Path) -> dict:
+    """Read a YAML parameter file into a dict (no validation yet)."""
+    path = Path(path)
+    if not path.exists():
+        raise ParameterError(f"parameter file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML ({exc})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: expected 'name: value' lines, found {type(data).__name__}")
+    return data
+
+
+def coerce_cli_value(spec: ParamSpec, text: str) -> object:
+    """Turn a command-line string into the parameter's declared type.
+
+    Examples
+    --------
+    >>> spec = ParamSpec("first_year", "int", 2012, "", ("01",))
+    >>> coerce_cli_value(spec, "2015")
+    2015
+    """
+    try:
+        if spec.type_name == "int":
+            return int(text)
+        if spec.type_name == "float":
+            return float(text)
+        if spec.type_name == "bool":
+            if text.lower() in ("true", "1", "yes", "ja"):
+                return True
+            if text.lower() in ("false", "0", "no", "nee"):
+                return False
+            raise ValueError(text)
+        if spec.type_name == "list":
+            return [x.strip() for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ParameterError(
+            f"parameter {spec.name!r} must be {spec.type_name}, got {text!r}"
+        ) from None
+    return text
+
+
+def validate(given: dict, specs: dict[str, ParamSpec]) -> dict:
+    """Check names, types and values of ``given``; return the full set with defaults filled in.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown or reserved name, a wrong type, or an invalid value; the message
+        says what is allowed.
+    """
+    allowed = sorted(n for n in specs if n not in RESERVED)
+    for name in given:
+        if name in RESERVED:
+            raise ParameterError(f"parameter {name!r} is set by the pipeline, not by you")
+        if name not in specs:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ParameterError(f"unknown parameter {name!r}{hint} Allowed: {', '.join(allowed)}")
+    full = {n: s.default for n, s in specs.items() if n not in RESERVED}
+    for name, value in given.items():
+        spec = specs[name]
+        want = _TYPES[spec.type_name]
+        ok = isinstance(value, want) and not (want is int and isinstance(value, bool))
+        if want is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            extra = ""
+            if name == "municipality" and isinstance(value, int):
+                extra = f" (write it as a quoted string such as 'GM{value:04d}')"
+            raise ParameterError(
+                f"parameter {name!r} must be {spec.type_name}, got {type(value).__name__} "
+                f"{value!r}{extra}"
+            )
+        full[name] = value
+    _check_values(full)
+    return full
+
+
+def _check_values(p: dict) -> None:
+    if "municipality" in p:
+        _check_municipality(p["municipality"])
+    if "moment" in p:
+        resolve_moment(p["moment"], p.get("baseline_year", 0), p.get("eval_year", 0))
+    for name in ("first_year", "last_year", "base_year", "baseline_year", "eval_year"):
+        v = p.get(name)
+        if v and not 1990 <= v <= 2100:
+            raise ParameterError(f"parameter {name!r} = {v} is not a year between 1990 and 2100")
+    if p.get("first_year") and p.get("last_year") and p["first_year"] >= p["last_year"]:
+        raise ParameterError("first_year must be before last_year")
+
+
+def _check_municipality(code: str) -> None:
+    from ivp_analysis.datasets import municipalities
+
+    known = municipalities()
+    if re.fullmatch(r"\d{1,4}", code):
+        raise ParameterError(
+            f"municipality {code!r} is not a CBS code; write it with the prefix, e.g. 'GM{int(code):04d}'"
+        )
+    if not re.fullmatch(r"GM\d{4}", code):
+        hits = known[known["region_name"].str.lower() == code.lower()]
+        hint = f"; {code} is {hits.iloc[0]['region']}" if len(hits) else ""
+        raise ParameterError(f"municipality must be a CBS code like 'GM1926', got {code!r}{hint}")
+    if code not in set(known["region"]):
+        raise ParameterError(
+            f"municipality {code} is not in the shipped data "
+            f"(data/raw/politie-47018ned-gemeente-selected-types/data.json, {len(known)} municipalities); "
+            "run 'ivp municipalities' to list the codes"
+        )
+
+
+def output_name(params: dict) -> str:
+    """Return the report folder name for a moment: ``tussenevaluatie-2024`` or ``custom-2019-2023``."""
+    if params.get("moment") == CUSTOM:
+        return f"custom-{params.get('baseline_year')}-{params.get('eval_year')}"
+    return str(params.get("moment", "rapport"))

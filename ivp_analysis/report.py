@@ -1,0 +1,306 @@
+"""Run a report: validate parameters, execute the notebooks with papermill, render HTML, write
+result tables and a manifest, and publish the folder only when everything succeeded.
+
+A failed run leaves no partial report and never touches an earlier one; the notebook that
+failed is kept under ``<out>/.failed/`` and named in the error.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ivp_analysis import __version__, manifest, paths
+from ivp_analysis.codes import municipality_name
+from ivp_analysis.errors import ParameterError, ReportError
+from ivp_analysis.params import (
+    notebook_paths,
+    output_name,
+    parameter_specs,
+    resolve_moment,
+    validate,
+)
+
+KERNEL_NAME = "ivp-analysis"
+#: Seconds one notebook cell may run before the report fails (papermill has no limit by default).
+DEFAULT_CELL_TIMEOUT = 900
+#: Environment for the kernels: fixed hash seed and a non-interactive matplotlib backend.
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+
+TITLE = "Evaluatie Integraal Veiligheidsplan"
+#: Result table -> Dutch description (documented in the README); unknown names get a generic text.
+RESULT_DESCRIPTIONS = {
+    "data_availability": "beschikbare bronnen, perioden, soorten en status per gemeente",
+    "trends": "reeksen per soort misdrijf met aantallen, per 1.000 inwoners en verandering per jaar",
+    "trend_models": "trend per soort misdrijf (Poisson of negatief binomiaal) met interval",
+    "benchmark": "de gemeente naast Nederland en de vergelijkingsgroep",
+    "reconciliation": "cijfers uit het plan naast de officiële reeksen",
+    "covid_national": "landelijke verwachting zonder COVID-19 per maand met intervallen",
+    "covid_summary": "verschil tussen waargenomen en verwacht per fase",
+    "covid_municipal": "waargenomen tegenover verwacht in 2020 en 2021 per gemeente",
+    "indicators": "evaluatie-indicatoren met peiljaar, evaluatiejaar, verandering en status",
+}
+
+
+def _print(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def ensure_kernel() -> str:
+    """Make sure the named kernel runs this interpreter; install it into this environment if not.
+
+    Returns
+    -------
+    str
+        The kernel name to pass to papermill.
+
+    Raises
+    ------
+    ReportError
+        When a kernel of that name exists elsewhere (for example in the user's home) and
+        points at another Python: running it would use other package versions.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    ksm = KernelSpecManager()
+    try:
+        spec = ksm.get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        spec = None
+    if spec is None:
+        from ipykernel.kernelspec import install
+
+        install(kernel_name=KERNEL_NAME, display_name="Python (ivp-analysis)", prefix=sys.prefix)
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    exe = spec.argv[0]
+    if exe != "python" and Path(exe).resolve() != Path(sys.executable).resolve():
+        raise ReportError(
+            f"the Jupyter kernel '{KERNEL_NAME}' at {spec.resource_dir} runs {exe}, not this "
+            f"environment's {sys.executable}; remove it (jupyter kernelspec remove {KERNEL_NAME}) "
+            "and run again"
+        )
+    return KERNEL_NAME
+
+
+def prepare(given: dict, notebooks_dir: Path | None = None) -> tuple[dict, list[Path], dict]:
+    """Validate parameters against the notebooks; return (parameters, notebooks, specs).
+
+    Nothing is written; this is the whole check that runs before papermill is called.
+    """
+    notebooks = notebook_paths(notebooks_dir)
+    if not notebooks:
+        raise ReportError(
+            f"no numbered notebooks (NN_name.ipynb) in {notebooks_dir or paths.NOTEBOOKS_DIR}"
+        )
+    specs = parameter_specs(notebooks)
+    return validate(given, specs), notebooks, specs
+
+
+def report_dir(out_root: Path, params: dict) -> Path:
+    """Return ``<out_root>/<municipality>/<moment>``."""
+    return Path(out_root) / params["municipality"] / output_name(params)
+
+
+def run_report(
+    given: dict,
+    out_root: str | Path = paths.REPORTS_DIR,
+    *,
+    notebooks_dir: Path | None = None,
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    progress: Callable[[str], None] = _print,
+) -> Path:
+    """Build one report and return its folder.
+
+    Parameters
+    ----------
+    given : dict
+        Parameters as given by the user (names must exist in a notebook's parameters cell).
+    out_root : path
+        Root of the reports (default ``reports/``); the report goes to
+        ``<out_root>/<municipality>/<moment>/``.
+    notebooks_dir : Path, optional
+        Folder of the numbered notebooks (default ``notebooks/``).
+    cell_timeout : int
+        Seconds a single cell may run.
+    progress : callable
+        Receives one line per step.
+
+    Raises
+    ------
+    ParameterError
+        Before anything is written, for a bad parameter.
+    ReportError
+        When a notebook fails; the message names it and where its executed copy was kept.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    params, notebooks, specs = prepare(given, notebooks_dir)
+    out_root = Path(out_root)
+    final = report_dir(out_root, params)
+    kernel = ensure_kernel()
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    staging = (
+        out_root
+        / ".staging"
+        / f"{params['municipality']}-{output_name(params)}-{uuid.uuid4().hex[:8]}"
+    )
+    (staging / "notebooks").mkdir(parents=True)
+    (staging / "results").mkdir()
+    env_before = {k: os.environ.get(k) for k in KERNEL_ENV}
+    os.environ.update(KERNEL_ENV)
+    executed: list[Path] = []
+    try:
+        for i, nb in enumerate(notebooks, 1):
+            inject = {
+                k: v for k, v in params.items() if k in specs and nb.name in specs[k].notebooks
+            }
+            if "results_dir" in specs and nb.name in specs["results_dir"].notebooks:
+                inject["results_dir"] = str((staging / "results").resolve())
+            target = staging / "notebooks" / nb.name
+            progress(f"[{i}/{len(notebooks)}] {nb.stem}: running ...")
+            t = time.perf_counter()
+            try:
+                papermill.execute_notebook(
+                    str(nb), str(target), parameters=inject, kernel_name=kernel,
+                    progress_bar=False, log_output=False, execution_timeout=cell_timeout,
+                    cwd=str(nb.parent), report_mode=False,
+                )  # fmt: skip
+            except PapermillExecutionError as exc:
+                kept = _keep_failed(out_root, params, target)
+                raise ReportError(
+                    f"notebook {nb.name} failed in cell {exc.exec_count}: {exc.ename}: "
+                    f"{_first_line(exc.evalue)}; the executed notebook is kept at {kept}"
+                ) from None
+            except Exception as exc:  # kernel death, timeout, ...
+                kept = _keep_failed(out_root, params, target) if target.exists() else None
+                where = f"; the executed notebook is kept at {kept}" if kept else ""
+                raise ReportError(
+                    f"notebook {nb.name} failed: {type(exc).__name__}: {_first_line(str(exc))}{where}"
+                ) from None
+            executed.append(target)
+            progress(f"[{i}/{len(notebooks)}] {nb.stem}: done in {time.perf_counter() - t:.1f} s")
+        results = sorted((staging / "results").glob("*.csv"))
+        progress(f"rendering index.html ({len(results)} result tables)")
+        _render(params, executed, results, staging)
+        finished = datetime.now(UTC)
+        run = {
+            "started": started.isoformat(timespec="seconds"),
+            "finished": finished.isoformat(timespec="seconds"),
+            "duration_seconds": round(time.perf_counter() - t0, 1),
+            "host": platform.node(),
+            "python_executable": sys.executable,
+            "output_dir": str(final),
+        }
+        man = manifest.build(params, notebooks, results, run)
+        for w in man["warnings"]:
+            progress(f"warning: {w}")
+        manifest.write(man, staging / "manifest.json")
+        _write_params_file(params, staging / "parameters.yaml")
+        _publish(staging, final)
+    finally:
+        for k, v in env_before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        _remove_if_empty(out_root / ".staging")
+    progress(f"report written to {final} in {time.perf_counter() - t0:.1f} s")
+    return final
+
+
+def _first_line(text: str) -> str:
+    text = str(text).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def _keep_failed(out_root: Path, params: dict, executed: Path) -> Path:
+    dest = out_root / ".failed" / f"{params['municipality']}-{output_name(params)}" / executed.name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(executed, dest)
+    return dest
+
+
+def _remove_if_empty(d: Path) -> None:
+    try:
+        d.rmdir()
+    except OSError:
+        pass
+
+
+def _publish(staging: Path, final: Path) -> None:
+    """Move the finished report into place; an earlier report is replaced only at the very end."""
+    created_parent = not final.parent.exists()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    backup = None
+    if final.exists():
+        backup = final.with_name(f".{final.name}.previous-{uuid.uuid4().hex[:8]}")
+        final.rename(backup)
+    try:
+        staging.rename(final)
+    except BaseException:
+        if backup is not None:
+            backup.rename(final)
+        elif created_parent:
+            _remove_if_empty(final.parent)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup)
+
+
+def _write_params_file(params: dict, path: Path) -> None:
+    import yaml
+
+    text = "# Parameters of this report; rerun with: ivp report --params parameters.yaml\n"
+    text += yaml.safe_dump(dict(sorted(params.items())), allow_unicode=True, sort_keys=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _render(params: dict, executed: list[Path], results: list[Path], staging: Path) -> None:
+    from ivp_analysis.html import render_report
+
+    code = params["municipality"]
+    moment = resolve_moment(
+        params.get("moment", ""), params.get("baseline_year", 0), params.get("eval_year", 0)
+    )
+    git = manifest.git_state()
+    commit = (git["commit"] or "onbekend")[:12]
+    facts = [
+        ("Gemeente", f"{municipality_name(code)} ({code})"),
+        ("Evaluatiemoment", moment.label),
+        ("Peiljaar en evaluatiejaar", f"{moment.baseline_year} en {moment.eval_year}"),
+        ("Gemaakt met", f"ivp-analysis {__version__}, commit {commit}"),
+        ("Verantwoording", "manifest.json (invoer met SHA-256, parameters, softwareversies)"),
+    ]
+    downloads = [
+        (f"results/{p.name}", RESULT_DESCRIPTIONS.get(p.stem, "resultaattabel")) for p in results
+    ]
+    render_report(
+        executed, staging / "index.html", title=TITLE,
+        subtitle=f"{municipality_name(code)} – {moment.label}", facts=facts, downloads=downloads,
+        footer="Automatisch gemaakt met ivp-analysis uit open data van CBS en Politie en de cijfers "
+               "uit het plan. Controleer met: ivp verify <deze map>.",
+    )  # fmt: skip
+
+
+def load_params_for_cli(params_file: str | None, overrides: dict) -> dict:
+    """Merge a YAML parameter file with command-line values (the command line wins)."""
+    from ivp_analysis.params import read_params_file
+
+    given = read_params_file(params_file) if params_file else {}
+    for k, v in overrides.items():
+        if v is not None:
+            given[k] = v
+    if "municipality" not in given:
+        raise ParameterError("no municipality given: use --municipality GM#### or a parameter file")
+    return given
