@@ -50,7 +50,7 @@ lock: ## regenerate requirements.lock from pyproject.toml (needs network)
 	build/lockenv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade ".[dev]" setuptools
 	echo "# Exact versions for reproducible installs; regenerate with 'make lock'. Python 3.11." > requirements.lock
 	build/lockenv/bin/python -m pip freeze --all --exclude-editable \
-	  | grep -v -i -E '^(ivp-analysis|pip)==' >> requirements.lock
+	  | grep -v -i -E '^(ivp-analysis|pip)( @|==)' >> requirements.lock
 	rm -rf build/lockenv
 
 clean: ## remove the virtual environment and generated reports

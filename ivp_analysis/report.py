@@ -301,6 +301,7 @@ def load_params_for_cli(params_file: str | None, overrides: dict) -> dict:
     for k, v in overrides.items():
         if v is not None:
             given[k] = v
+    prepare(given)  # unknown names and wrong types are reported before anything else
     if "municipality" not in given:
         raise ParameterError("no municipality given: use --municipality GM#### or a parameter file")
     return given
