@@ -204,14 +204,27 @@ def _read_text(ctx: _Ctx) -> str:
         ) from None
 
 
-def _sniff_delimiter(line: str) -> str:
+def _sniff_delimiter(text: str, max_records: int = 30) -> str:
+    """Return the delimiter (',', ';' or tab) found most often outside quotes in the first records.
+
+    Counting over several records, with quotes followed across line ends, keeps the title
+    lines above a police download's header (a quoted title may hold a ';', or none at all)
+    from deciding the delimiter.
+    """
     counts = {d: 0 for d in (",", ";", "\t")}
     quoted = False
-    for ch in line:
+    records = 0
+    for ch in text[:65536]:
         if ch == '"':
             quoted = not quoted
-        elif not quoted and ch in counts:
+        elif quoted:
+            continue
+        elif ch in counts:
             counts[ch] += 1
+        elif ch == "\n":
+            records += 1
+            if records >= max_records:
+                break
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
@@ -366,7 +379,7 @@ def _add(ctx: _Ctx, **rec) -> None:
 def _read_delimited(ctx: _Ctx) -> None:
     text = _read_text(ctx)
     first = next(ln for ln in text.splitlines() if ln.strip())
-    delimiter = _sniff_delimiter(first)
+    delimiter = _sniff_delimiter(text)
     records = _csv_records(ctx, text, delimiter)
     header_line, header = records[0]
     names = [h.strip() for h in header]
@@ -680,7 +693,7 @@ def _read_cbsodatar_folder(ctx: _Ctx) -> None:
                 )
     inner = _Ctx(path=data, regions=ctx.regions, codes=ctx.codes)
     text = _read_text(inner)
-    records = _csv_records(inner, text, _sniff_delimiter(text.splitlines()[0]))
+    records = _csv_records(inner, text, _sniff_delimiter(text))
     header_line, header = records[0]
     names = [h.strip() for h in header]
     if "Perioden" not in names:
