@@ -97,6 +97,7 @@ _STATUS = {
     "voorlopig": "provisional", "nader voorlopig": "provisional", "provisional": "provisional",
     "": "unknown", "unknown": "unknown", "onbekend": "unknown",
 }  # fmt: skip
+_ALL_ZERO_NOTE = "alle maten 0: gemeente bestond niet in dit jaar"
 _SOURCE_BY_FAMILY = {"police": "Politie", "cbs": "CBS 83648NED", "nuisance": "Politie 47021NED"}
 
 
@@ -629,6 +630,9 @@ def _odata_rows(ctx: _Ctx, rows: list[tuple[int | None, dict]], names: list[str]
         measures = count_measures[:1]  # one count per category; rates and shares are derived
     else:
         measures = [(c, m) for c, m in measures if MEASURES[m][0] is not None]
+    # CBS writes a row of zeros for a municipality in a year before it existed or after it
+    # merged (83648NED); zero crimes with zero suspects and a zero rate is "no such region".
+    all_measure_cols = [n for n in names if _MEASURE_COL.match(n)]
     for line, row in rows:
         where = _json_where(line) if json_rows else str
         ln = None if json_rows else line
@@ -644,6 +648,7 @@ def _odata_rows(ctx: _Ctx, rows: list[tuple[int | None, dict]], names: list[str]
             region = (
                 _codes.normalise_region(rv) if typed else _region_from_name(ctx, rv, ln, where(reg))
             )
+        absent = len(all_measure_cols) >= 2 and all(_is_zero(row.get(c)) for c in all_measure_cols)
         for col, measure in measures:
             code, unit, family = MEASURES[measure]
             if code is None:
@@ -658,10 +663,25 @@ def _odata_rows(ctx: _Ctx, rows: list[tuple[int | None, dict]], names: list[str]
                 else:
                     code = _code_from_label(ctx, cv, (family,), ln, where(cat))
             source = _SOURCE_BY_FAMILY.get(family, "CBS") if family else "CBS"
-            _add(ctx, region=region, period=period, code=code,
-                 value=_number(ctx, row.get(col), ln, where(col)), raw=row.get(col), _line=ln,
-                 _col=where(col), status=status, source=source, note="", unit=unit,
+            value = _number(ctx, row.get(col), ln, where(col))
+            note = ""
+            if absent:
+                value, note = math.nan, _ALL_ZERO_NOTE
+            _add(ctx, region=region, period=period, code=code, value=value, raw=row.get(col),
+                 _line=ln, _col=where(col), status=status, source=source, note=note, unit=unit,
                  _rcol=where(reg) if reg else None, _ccol=where(cat) if cat else None)  # fmt: skip
+
+
+def _is_zero(raw: object) -> bool:
+    """Return whether a cell holds the number 0 (an empty or text cell is not zero)."""
+    if isinstance(raw, bool) or raw is None:
+        return False
+    if isinstance(raw, (int, float)):
+        return raw == 0
+    try:
+        return float(str(raw).strip()) == 0
+    except ValueError:
+        return False
 
 
 def _read_odata_rows_csv(ctx: _Ctx, names: list[str], body, statuses=None) -> None:
