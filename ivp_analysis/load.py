@@ -98,6 +98,7 @@ _STATUS = {
     "": "unknown", "unknown": "unknown", "onbekend": "unknown",
 }  # fmt: skip
 _ALL_ZERO_NOTE = "alle maten 0: gemeente bestond niet in dit jaar"
+_ZERO_SERIES_NOTE = "hele reeks 0: niet gepubliceerd (NA door 0 vervangen in de bron)"
 _SOURCE_BY_FAMILY = {"police": "Politie", "cbs": "CBS 83648NED", "nuisance": "Politie 47021NED"}
 
 
@@ -481,6 +482,7 @@ def _read_47022_monthly(ctx: _Ctx, names: list[str], body) -> None:
              value=_number(ctx, f[fi], line, "frequency"), raw=f[fi], _line=line,
              _col="frequency", status="unknown", source="Politie 47022NED",
              note="NA vervangen door 0 in de bron", unit=None)  # fmt: skip
+    _withheld_zero_series(ctx)
 
 
 def _read_annual_labels(ctx: _Ctx, names: list[str], body) -> None:
@@ -498,6 +500,22 @@ def _read_annual_labels(ctx: _Ctx, names: list[str], body) -> None:
              _col="incident_count", status="unknown",
              source="Politie 47021NED" if nuisance else "Politie 47025NED",
              note="NA vervangen door 0 in de bron", unit=None)  # fmt: skip
+    _withheld_zero_series(ctx)
+
+
+def _withheld_zero_series(ctx: _Ctx) -> None:
+    """Turn a series that is 0 in every period back into NaN: withheld, not zero.
+
+    The shipped national series replaced NA by 0. A crime type that is 0 in every one of
+    127 months (sexual offences 1.4.1, for instance, which 47025NED counts in thousands a
+    year) was never published, so its zeros are NaN again; a series with any non-zero
+    value keeps its zeros, which may be real.
+    """
+    nonzero = {(r["region"], r["code"]) for r in ctx.records if r["value"] != 0}
+    for r in ctx.records:
+        if (r["region"], r["code"]) not in nonzero:
+            r["value"] = math.nan
+            r["note"] = _ZERO_SERIES_NOTE
 
 
 def _read_population_monthly(ctx: _Ctx, names: list[str], body) -> None:
