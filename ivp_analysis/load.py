@@ -21,6 +21,7 @@ and column, what was found and what was expected. Recoding (labels to codes, ``N
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import math
@@ -91,6 +92,9 @@ _MEASURE_COL = re.compile(r"^(.*)_(\d+)$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DUTCH_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _MAX_ABS = 1e9
+_SOURCE_LINE = re.compile(
+    r"^(bron\b|source\b|©|&copy;|\(c\)|centraal bureau|cbs\b|politie\b)", re.I
+)
 _WITHHELD = {"", ".", "x", "na", "nan", "null"}
 _STATUS = {
     "definitief": "final", "final": "final",
@@ -193,17 +197,39 @@ def _read_text(ctx: _Ctx) -> str:
             expected="a CSV file",
             hint="export the sheet as 'CSV UTF-8'",
         )
+    if b"\x00" in data[:4096]:
+        raise ctx.error(
+            "NUL bytes: UTF-16 text without byte order mark, or a binary file",
+            expected="UTF-8 text",
+            hint="save the file as 'CSV UTF-8'",
+        )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        as_ansi = data[exc.start : exc.start + 1].decode("cp1252", errors="replace")
         raise ctx.error(
             "not UTF-8 text",
             row=line,
-            found=f"byte 0x{data[exc.start]:02x}",
+            column=_column_at(data, exc.start) if ctx.path.suffix.lower() == ".csv" else None,
+            found=f"byte 0x{data[exc.start]:02x} ('{as_ansi}' in Windows-1252)",
             expected="UTF-8 (with or without byte order mark)",
             hint="save the file as 'CSV UTF-8'; Windows-1252/Latin-1 is not accepted",
         ) from None
+    if not text.strip():  # a byte order mark and blank lines only
+        raise ctx.error("empty file", expected="a header line and at least one data row")
+    return text
+
+
+def _column_at(data: bytes, pos: int) -> str | None:
+    """Return the header name of the CSV column holding byte ``pos`` (for encoding errors)."""
+    text = data.decode("cp1252", errors="replace").lstrip("\ufeff")
+    delimiter = _sniff_delimiter(text)
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter), [])
+    start = data.rfind(b"\n", 0, pos) + 1
+    prefix = data[start:pos].decode("cp1252", errors="replace")
+    index = len(next(csv.reader([prefix], delimiter=delimiter), [""])) - 1
+    return header[index].strip() if 0 <= index < len(header) else None
 
 
 def _sniff_delimiter(text: str, max_records: int = 30) -> str:
@@ -255,21 +281,26 @@ def _delimiter_name(d: str) -> str:
     return {"\t": "tab", ",": "','", ";": "';'"}.get(d, repr(d))
 
 
-def _check_width(ctx: _Ctx, line: int, fields: list[str], width: int) -> None:
+def _check_width(ctx: _Ctx, line: int, fields: list[str], width: int, delimiter: str = ",") -> None:
     if len(fields) == width:
         return
+    n = f"{len(fields)} field" + ("" if len(fields) == 1 else "s")
+    row = delimiter.join(fields)
+    found = row if len(row) <= 80 else row[:77] + "..."
     if len(fields) < width:
         raise ctx.error(
-            f"row has {len(fields)} fields",
+            f"row has {n}",
             row=line,
+            found=found,
             expected=f"{width} fields like the header",
             hint="the file looks truncated, or the row uses another delimiter",
         )
     raise ctx.error(
-        f"row has {len(fields)} fields",
+        f"row has {n}",
         row=line,
+        found=found,
         expected=f"{width} fields like the header",
-        hint="a value contains an unquoted delimiter",
+        hint="a value contains an unquoted delimiter (a decimal comma such as 7,8?)",
     )
 
 
@@ -292,7 +323,9 @@ def _number(ctx: _Ctx, raw: object, line: int | None, column: str, *, dutch: boo
         s = _dutch_number(s)
     if not _PLAIN_NUMBER.match(s):
         hint = None
-        if "," in s:
+        if re.match(r"^[+-]?[\d.,]+\s+\S+$", s):
+            hint = "one figure per cell: move footnote marks and 'w.v.' figures to the note column"
+        elif "," in s:
             hint = "write numbers with a decimal point and no thousands separator, e.g. 1674 or 7.8"
         raise ctx.error(
             "not a number", row=line, column=column, found=str(raw).strip(),
@@ -334,16 +367,54 @@ def _region_from_name(ctx: _Ctx, name: str, line: int | None, column: str) -> st
     try:
         code = ctx.regions.name_to_code(name)
     except LookupError as exc:
+        similar = _did_you_mean(_similar_region_names(ctx, name))
+        hint = f"it fits {exc}" + (similar or "; download with codes")
         raise ctx.error(
             "region name is ambiguous", row=line, column=column, found=name,
-            expected="a unique municipality name", hint=f"it fits {exc}; download with codes",
+            expected="a unique municipality name", hint=hint,
         ) from None  # fmt: skip
     if code is None:
         raise ctx.error(
             "unknown region", row=line, column=column, found=name,
             expected="a municipality name or code from the CBS region list (e.g. Pijnacker-Nootdorp or GM1926)",
+            hint=_did_you_mean(_similar_region_names(ctx, name)).lstrip("; ") or None,
         )  # fmt: skip
     return code
+
+
+def _did_you_mean(names: list[str]) -> str:
+    if not names:
+        return ""
+    return "; did you mean " + " or ".join(f"'{n}'" for n in names) + "?"
+
+
+def _similar_region_names(ctx: _Ctx, name: str) -> list[str]:
+    """Return up to three country, province or municipality names close to ``name``.
+
+    CBS disambiguates shared municipality names ("Bergen (L.)", "Bergen (NH.)"), so a bare
+    "Bergen" is matched by prefix as well as by spelling.
+    """
+    top: dict[str, str] = {}
+    for code, region_name in ctx.regions.names.items():
+        if code[:2] in ("NL", "PV", "GM"):
+            top.setdefault(_codes._norm_label(region_name), region_name)
+    key = _codes._norm_label(name)
+    out = [top[k] for k in sorted(top) if k.startswith(key + " (")]
+    if not out:
+        out = [top[k] for k in difflib.get_close_matches(key, list(top), n=3, cutoff=0.8)]
+    return out[:3]
+
+
+def _similar_labels(ctx: _Ctx, label: str, families: tuple[str, ...]) -> list[str]:
+    """Return up to three code-list labels of ``families`` close to ``label``."""
+    table = ctx.codes.table
+    candidates: dict[str, str] = {}
+    for row in table[table["family"].isin(families)].itertuples():
+        for text in (f"{row.code} {row.label}", row.label):
+            candidates.setdefault(_codes._norm_label(text), text)
+    key = _codes._norm_label(label)
+    found = difflib.get_close_matches(key, list(candidates), n=3, cutoff=0.8)
+    return list(dict.fromkeys(candidates[k] for k in found))
 
 
 def _code_from_label(
@@ -357,6 +428,7 @@ def _code_from_label(
         raise ctx.error(
             "unknown crime or indicator label", row=line, column=column, found=label,
             expected="a label from the CBS/Politie code list, e.g. '1.1.1 Diefstal/inbraak woning'",
+            hint=_did_you_mean(_similar_labels(ctx, label, families)).lstrip("; ") or None,
         )  # fmt: skip
     return code
 
@@ -401,7 +473,7 @@ def _read_delimited(ctx: _Ctx) -> None:
                 "no data rows", row=header_line, expected="at least one row under the header"
             )
         for line, fields in body:
-            _check_width(ctx, line, fields, len(header))
+            _check_width(ctx, line, fields, len(header), delimiter)
         reader(ctx, names, body)
 
     if {"crime_type_code", "date", "frequency"} <= nameset:
@@ -731,7 +803,8 @@ def _read_cbsodatar_folder(ctx: _Ctx) -> None:
                 )
     inner = _Ctx(path=data, regions=ctx.regions, codes=ctx.codes)
     text = _read_text(inner)
-    records = _csv_records(inner, text, _sniff_delimiter(text))
+    delimiter = _sniff_delimiter(text)
+    records = _csv_records(inner, text, delimiter)
     header_line, header = records[0]
     names = [h.strip() for h in header]
     if "Perioden" not in names:
@@ -742,7 +815,7 @@ def _read_cbsodatar_folder(ctx: _Ctx) -> None:
             expected="a cbsodataR data.csv with a Perioden column",
         )
     for line, fields in records[1:]:
-        _check_width(inner, line, fields, len(names))
+        _check_width(inner, line, fields, len(names), delimiter)
     inner.fmt = "odata-typed"
     _read_odata_rows_csv(inner, names, records[1:], statuses)
     ctx.records = inner.records
@@ -840,20 +913,10 @@ def _police_download(ctx: _Ctx, delimiter: str, records, idx: int, fmt: str) -> 
     header_line, header = records[idx]
     cells = [h.strip() for h in header]
     lower = [c.lower() for c in cells]
+    rest = records[idx + 1 :]
     body = []
-    for line, fields in records[idx + 1 :]:
-        nonempty = [f.strip() for f in fields if f.strip()]
-        if (
-            len(nonempty) == 1
-            and len(fields) < len(cells)
-            or (
-                nonempty
-                and re.match(r"^(bron|source|©|&copy;)", nonempty[0].lower())
-                and len(nonempty) == 1
-            )
-        ):
-            continue  # footer such as "Bron: Politie"
-        _check_width(ctx, line, fields, len(cells))
+    for line, fields in rest[: _footer_start(rest, len(cells))]:
+        _check_width(ctx, line, fields, len(cells), delimiter)
         body.append((line, fields))
     if not body:
         raise ctx.error(
@@ -887,6 +950,28 @@ def _police_download(ctx: _Ctx, delimiter: str, records, idx: int, fmt: str) -> 
         for pc in pcols:
             period, star = parse_period(cells[pc])
             _police_record(ctx, f, line, cells, cat, reg, measure, period, star, pc)
+
+
+def _footer_start(rows: list[tuple[int, list[str]]], width: int) -> int:
+    """Return the index of the first footer line in ``rows`` (``len(rows)`` when there is none).
+
+    A footer ("Bron: Politie", a copyright line, a note under it) is a trailing block of
+    one-cell lines that names the source. A one-cell line without such a block is a row
+    cut off mid-way, and must fail as truncated rather than vanish as a footer.
+    """
+
+    def footer_like(fields: list[str]) -> bool:
+        filled = [i for i, f in enumerate(fields) if f.strip()]
+        return filled == [0] and (
+            len(fields) < width or bool(_SOURCE_LINE.match(fields[0].strip()))
+        )
+
+    n = len(rows)
+    while n and footer_like(rows[n - 1][1]):
+        n -= 1
+    if any(_SOURCE_LINE.match(fields[0].strip()) for _, fields in rows[n:]):
+        return n
+    return len(rows)
 
 
 def _measure_from_label(ctx: _Ctx, label: str, line: int) -> str:
@@ -962,6 +1047,21 @@ def _finalise(ctx: _Ctx) -> pd.DataFrame:
             expected=f"a value below {_MAX_ABS:,.0f}",
         )
     counts = df["unit"].isin(_codes.COUNT_UNITS)
+    raw_text = df["raw"].map(lambda x: x.strip() if isinstance(x, str) else "")
+    dotted = raw_text.str.fullmatch(_DUTCH_THOUSANDS.pattern.strip("^$"))
+    converted = values == pd.to_numeric(raw_text.str.replace(".", "", regex=False), errors="coerce")
+    bad = counts & dotted & ~converted  # "1.674" read as 1.674, "2.000" as 2
+    if bad.any():
+        r = df[bad].iloc[0]
+        raw = r["raw"].strip()
+        raise ctx.error(
+            "a count with a Dutch thousands separator",
+            row=_int_or_none(r["_line"]),
+            column=r["_col"],
+            found=raw,
+            expected="a whole number without separators",
+            hint=f"'{raw}' looks like a Dutch thousands separator: write {raw.replace('.', '')}",
+        )
     bad = counts & (values < 0)
     if bad.any():
         r = df[bad].iloc[0]
@@ -975,19 +1075,12 @@ def _finalise(ctx: _Ctx) -> pd.DataFrame:
     bad = counts & values.notna() & (values != np.round(values))
     if bad.any():
         r = df[bad].iloc[0]
-        raw = str(r["raw"]).strip()
-        hint = (
-            f"'{raw}' looks like a Dutch thousands separator: write {raw.replace('.', '')}"
-            if _DUTCH_THOUSANDS.match(raw)
-            else None
-        )
         raise ctx.error(
             "a count must be a whole number",
             row=_int_or_none(r["_line"]),
             column=r["_col"],
-            found=raw,
+            found=str(r["raw"]).strip(),
             expected="a whole number such as 1674",
-            hint=hint,
         )
     # Duplicate keys
     key = ["region", "period", "code"]
@@ -1011,7 +1104,7 @@ def _finalise(ctx: _Ctx) -> pd.DataFrame:
     if isinstance(out["period"].dtype, pd.PeriodDtype):
         out["sort_period"] = out["period"]
     else:  # mixed frequencies: order by start, years before months of the same start
-        out["sort_period"] = out["period"].map(lambda p: (p.start_time, p.freqstr))
+        out["sort_period"] = out["period"].map(lambda p: (p.start_time, -p.end_time.value))
     out = out.sort_values(["region", "code", "sort_period"], kind="mergesort").drop(
         columns="sort_period"
     )
