@@ -722,7 +722,10 @@ def _odata_rows(ctx: _Ctx, rows: list[tuple[int | None, dict]], names: list[str]
         measures = [(c, m) for c, m in measures if MEASURES[m][0] is not None]
     # CBS writes a row of zeros for a municipality in a year before it existed or after it
     # merged (83648NED); zero crimes with zero suspects and a zero rate is "no such region".
+    # A crime type can be all zero in a small municipality that did exist, so the rule holds
+    # only when every row of that region and period is all zero.
     all_measure_cols = [n for n in names if _MEASURE_COL.match(n)]
+    first = len(ctx.records)
     for line, row in rows:
         where = _json_where(line) if json_rows else str
         ln = None if json_rows else line
@@ -753,13 +756,16 @@ def _odata_rows(ctx: _Ctx, rows: list[tuple[int | None, dict]], names: list[str]
                 else:
                     code = _code_from_label(ctx, cv, (family,), ln, where(cat))
             source = _SOURCE_BY_FAMILY.get(family, "CBS") if family else "CBS"
-            value = _number(ctx, row.get(col), ln, where(col))
-            note = ""
-            if absent:
-                value, note = math.nan, _ALL_ZERO_NOTE
-            _add(ctx, region=region, period=period, code=code, value=value, raw=row.get(col),
-                 _line=ln, _col=where(col), status=status, source=source, note=note, unit=unit,
-                 _rcol=where(reg) if reg else None, _ccol=where(cat) if cat else None)  # fmt: skip
+            _add(ctx, region=region, period=period, code=code,
+                 value=_number(ctx, row.get(col), ln, where(col)), raw=row.get(col), _line=ln,
+                 _col=where(col), status=status, source=source, note="", unit=unit,
+                 _rcol=where(reg) if reg else None, _ccol=where(cat) if cat else None,
+                 _absent=absent)  # fmt: skip
+    new = ctx.records[first:]
+    existed = {(r["region"], r["period"]) for r in new if not r["_absent"]}
+    for r in new:
+        if r.pop("_absent") and (r["region"], r["period"]) not in existed:
+            r["value"], r["note"] = math.nan, _ALL_ZERO_NOTE
 
 
 def _is_zero(raw: object) -> bool:

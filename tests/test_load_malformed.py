@@ -71,6 +71,12 @@ PARSES = {
         ("NL", pd.Period("2020-01", M), "population_start", 17407585.0, "unknown"),
         ("NL", pd.Period("2020-02", M), "population_start", 17413971.0, "unknown"),
     ],
+    "all_zero_type_row.csv": [
+        ("GM0088", pd.Period("2020", Y), "0.0.0", 35.0, "unknown"),
+        ("GM0088", pd.Period("2020", Y), "CRI3400", 0.0, "unknown"),
+        ("GM0738", pd.Period("2019", Y), "0.0.0", None, "unknown"),
+        ("GM0738", pd.Period("2019", Y), "CRI3400", None, "unknown"),
+    ],
     "provisional_double_star.csv": [
         ("GM1926", pd.Period("2022", Y), "1.1.1", 76.0, "unknown"),
         ("GM1926", pd.Period("2023", Y), "1.1.1", 37.0, "provisional"),
@@ -122,6 +128,12 @@ def test_file_that_looks_wrong_parses_exactly(name):
 def test_mixed_period_codes_keep_their_frequency():
     df = load_table(MALFORMED / "mixed_periods.json")
     assert [p.freqstr for p in df["period"]] == ["Y-DEC", "M", "M"]
+
+
+def test_all_zero_rows_are_nan_only_where_the_region_did_not_exist():
+    df = load_table(MALFORMED / "all_zero_type_row.csv")
+    note = "alle maten 0: gemeente bestond niet in dit jaar"
+    assert df["note"].tolist() == ["", "", note, note]
 
 
 def test_padded_keys_are_stripped_and_nl00_is_nl():
