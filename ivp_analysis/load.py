@@ -211,7 +211,9 @@ def _read_text(ctx: _Ctx) -> str:
         raise ctx.error(
             "not UTF-8 text",
             row=line,
-            column=_column_at(data, exc.start) if ctx.path.suffix.lower() == ".csv" else None,
+            column=None
+            if ctx.path.suffix.lower() in (".json", ".geojson")
+            else _column_at(data, exc.start),
             found=f"byte 0x{data[exc.start]:02x} ('{as_ansi}' in Windows-1252)",
             expected="UTF-8 (with or without byte order mark)",
             hint="save the file as 'CSV UTF-8'; Windows-1252/Latin-1 is not accepted",
@@ -222,14 +224,24 @@ def _read_text(ctx: _Ctx) -> str:
 
 
 def _column_at(data: bytes, pos: int) -> str | None:
-    """Return the header name of the CSV column holding byte ``pos`` (for encoding errors)."""
+    """Return the header name of the CSV column holding byte ``pos`` (for encoding errors).
+
+    The header is the first line as wide as the line holding the byte, which skips the
+    title lines above a police download's header.
+    """
     text = data.decode("cp1252", errors="replace").lstrip("\ufeff")
     delimiter = _sniff_delimiter(text)
-    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter), [])
     start = data.rfind(b"\n", 0, pos) + 1
+    end = data.find(b"\n", pos)
+    line = data[start : None if end < 0 else end].decode("cp1252", errors="replace")
+    width = len(next(csv.reader([line], delimiter=delimiter), []))
     prefix = data[start:pos].decode("cp1252", errors="replace")
     index = len(next(csv.reader([prefix], delimiter=delimiter), [""])) - 1
-    return header[index].strip() if 0 <= index < len(header) else None
+    head = "\n".join(text.split("\n", 20)[:20])
+    for fields in csv.reader(io.StringIO(head), delimiter=delimiter):
+        if len(fields) == width:
+            return fields[index].strip() if 0 <= index < width else None
+    return None
 
 
 def _sniff_delimiter(text: str, max_records: int = 30) -> str:
