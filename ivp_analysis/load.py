@@ -394,6 +394,17 @@ def _region_from_name(ctx: _Ctx, name: str, line: int | None, column: str) -> st
     return code
 
 
+def _region_code_hint(ctx: _Ctx, found: str) -> str | None:
+    """Suggest the code when a file that needs codes holds a region name instead."""
+    try:
+        code = ctx.regions.name_to_code(found)
+    except LookupError:
+        code = None
+    if code:
+        return f"'{found}' is a region name: write its code {code}"
+    return _did_you_mean(_similar_region_names(ctx, found)).lstrip("; ") or None
+
+
 def _did_you_mean(names: list[str]) -> str:
     if not names:
         return ""
@@ -1037,6 +1048,7 @@ def _finalise(ctx: _Ctx) -> pd.DataFrame:
         raise ctx.error(
             "unknown region code", row=_int_or_none(r["_line"]), column=r["_rcol"] or "region",
             found=r["region"], expected="a code from the CBS region list, e.g. GM1926 or NL",
+            hint=_region_code_hint(ctx, str(r["region"])),
         )  # fmt: skip
     df["region_name"] = df["region"].map(known_regions)
     # Codes
