@@ -21,6 +21,7 @@ and column, what was found and what was expected. Recoding (labels to codes, ``N
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import math
@@ -91,12 +92,17 @@ _MEASURE_COL = re.compile(r"^(.*)_(\d+)$")
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _DUTCH_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 _MAX_ABS = 1e9
+_SOURCE_LINE = re.compile(
+    r"^(bron\b|source\b|©|&copy;|\(c\)|centraal bureau|cbs\b|politie\b)", re.I
+)
 _WITHHELD = {"", ".", "x", "na", "nan", "null"}
 _STATUS = {
     "definitief": "final", "final": "final",
     "voorlopig": "provisional", "nader voorlopig": "provisional", "provisional": "provisional",
     "": "unknown", "unknown": "unknown", "onbekend": "unknown",
 }  # fmt: skip
+_ALL_ZERO_NOTE = "alle maten 0: gemeente bestond niet in dit jaar"
+_ZERO_SERIES_NOTE = "hele reeks 0: niet gepubliceerd (NA door 0 vervangen in de bron)"
 _SOURCE_BY_FAMILY = {"police": "Politie", "cbs": "CBS 83648NED", "nuisance": "Politie 47021NED"}
 
 
@@ -191,27 +197,74 @@ def _read_text(ctx: _Ctx) -> str:
             expected="a CSV file",
             hint="export the sheet as 'CSV UTF-8'",
         )
+    if b"\x00" in data[:4096]:
+        raise ctx.error(
+            "NUL bytes: UTF-16 text without byte order mark, or a binary file",
+            expected="UTF-8 text",
+            hint="save the file as 'CSV UTF-8'",
+        )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        as_ansi = data[exc.start : exc.start + 1].decode("cp1252", errors="replace")
         raise ctx.error(
             "not UTF-8 text",
             row=line,
-            found=f"byte 0x{data[exc.start]:02x}",
+            column=None
+            if ctx.path.suffix.lower() in (".json", ".geojson")
+            else _column_at(data, exc.start),
+            found=f"byte 0x{data[exc.start]:02x} ('{as_ansi}' in Windows-1252)",
             expected="UTF-8 (with or without byte order mark)",
             hint="save the file as 'CSV UTF-8'; Windows-1252/Latin-1 is not accepted",
         ) from None
+    if not text.strip():  # a byte order mark and blank lines only
+        raise ctx.error("empty file", expected="a header line and at least one data row")
+    return text
 
 
-def _sniff_delimiter(line: str) -> str:
+def _column_at(data: bytes, pos: int) -> str | None:
+    """Return the header name of the CSV column holding byte ``pos`` (for encoding errors).
+
+    The header is the first line as wide as the line holding the byte, which skips the
+    title lines above a police download's header.
+    """
+    text = data.decode("cp1252", errors="replace").lstrip("\ufeff")
+    delimiter = _sniff_delimiter(text)
+    start = data.rfind(b"\n", 0, pos) + 1
+    end = data.find(b"\n", pos)
+    line = data[start : None if end < 0 else end].decode("cp1252", errors="replace")
+    width = len(next(csv.reader([line], delimiter=delimiter), []))
+    prefix = data[start:pos].decode("cp1252", errors="replace")
+    index = len(next(csv.reader([prefix], delimiter=delimiter), [""])) - 1
+    head = "\n".join(text.split("\n", 20)[:20])
+    for fields in csv.reader(io.StringIO(head), delimiter=delimiter):
+        if len(fields) == width:
+            return fields[index].strip() if 0 <= index < width else None
+    return None
+
+
+def _sniff_delimiter(text: str, max_records: int = 30) -> str:
+    """Return the delimiter (',', ';' or tab) found most often outside quotes in the first records.
+
+    Counting over several records, with quotes followed across line ends, keeps the title
+    lines above a police download's header (a quoted title may hold a ';', or none at all)
+    from deciding the delimiter.
+    """
     counts = {d: 0 for d in (",", ";", "\t")}
     quoted = False
-    for ch in line:
+    records = 0
+    for ch in text[:65536]:
         if ch == '"':
             quoted = not quoted
-        elif not quoted and ch in counts:
+        elif quoted:
+            continue
+        elif ch in counts:
             counts[ch] += 1
+        elif ch == "\n":
+            records += 1
+            if records >= max_records:
+                break
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
@@ -240,21 +293,26 @@ def _delimiter_name(d: str) -> str:
     return {"\t": "tab", ",": "','", ";": "';'"}.get(d, repr(d))
 
 
-def _check_width(ctx: _Ctx, line: int, fields: list[str], width: int) -> None:
+def _check_width(ctx: _Ctx, line: int, fields: list[str], width: int, delimiter: str = ",") -> None:
     if len(fields) == width:
         return
+    n = f"{len(fields)} field" + ("" if len(fields) == 1 else "s")
+    row = delimiter.join(fields)
+    found = row if len(row) <= 80 else row[:77] + "..."
     if len(fields) < width:
         raise ctx.error(
-            f"row has {len(fields)} fields",
+            f"row has {n}",
             row=line,
+            found=found,
             expected=f"{width} fields like the header",
             hint="the file looks truncated, or the row uses another delimiter",
         )
     raise ctx.error(
-        f"row has {len(fields)} fields",
+        f"row has {n}",
         row=line,
+        found=found,
         expected=f"{width} fields like the header",
-        hint="a value contains an unquoted delimiter",
+        hint="a value contains an unquoted delimiter (a decimal comma such as 7,8?)",
     )
 
 
@@ -277,7 +335,9 @@ def _number(ctx: _Ctx, raw: object, line: int | None, column: str, *, dutch: boo
         s = _dutch_number(s)
     if not _PLAIN_NUMBER.match(s):
         hint = None
-        if "," in s:
+        if re.match(r"^[+-]?[\d.,]+\s+\S+$", s):
+            hint = "one figure per cell: move footnote marks and 'w.v.' figures to the note column"
+        elif "," in s:
             hint = "write numbers with a decimal point and no thousands separator, e.g. 1674 or 7.8"
         raise ctx.error(
             "not a number", row=line, column=column, found=str(raw).strip(),
@@ -319,16 +379,65 @@ def _region_from_name(ctx: _Ctx, name: str, line: int | None, column: str) -> st
     try:
         code = ctx.regions.name_to_code(name)
     except LookupError as exc:
+        similar = _did_you_mean(_similar_region_names(ctx, name))
+        hint = f"it fits {exc}" + (similar or "; download with codes")
         raise ctx.error(
             "region name is ambiguous", row=line, column=column, found=name,
-            expected="a unique municipality name", hint=f"it fits {exc}; download with codes",
+            expected="a unique municipality name", hint=hint,
         ) from None  # fmt: skip
     if code is None:
         raise ctx.error(
             "unknown region", row=line, column=column, found=name,
             expected="a municipality name or code from the CBS region list (e.g. Pijnacker-Nootdorp or GM1926)",
+            hint=_did_you_mean(_similar_region_names(ctx, name)).lstrip("; ") or None,
         )  # fmt: skip
     return code
+
+
+def _region_code_hint(ctx: _Ctx, found: str) -> str | None:
+    """Suggest the code when a file that needs codes holds a region name instead."""
+    try:
+        code = ctx.regions.name_to_code(found)
+    except LookupError:
+        code = None
+    if code:
+        return f"'{found}' is a region name: write its code {code}"
+    return _did_you_mean(_similar_region_names(ctx, found)).lstrip("; ") or None
+
+
+def _did_you_mean(names: list[str]) -> str:
+    if not names:
+        return ""
+    return "; did you mean " + " or ".join(f"'{n}'" for n in names) + "?"
+
+
+def _similar_region_names(ctx: _Ctx, name: str) -> list[str]:
+    """Return up to three country, province or municipality names close to ``name``.
+
+    CBS disambiguates shared municipality names ("Bergen (L.)", "Bergen (NH.)"), so a bare
+    "Bergen" is matched by prefix as well as by spelling.
+    """
+    top: dict[str, str] = {}
+    for code, region_name in ctx.regions.names.items():
+        if code[:2] in ("NL", "PV", "GM"):
+            top.setdefault(_codes._norm_label(region_name), region_name)
+    key = _codes._norm_label(name)
+    out = [top[k] for k in sorted(top) if k.startswith(key + " (")]
+    if not out:
+        out = [top[k] for k in difflib.get_close_matches(key, list(top), n=3, cutoff=0.8)]
+    return out[:3]
+
+
+def _similar_labels(ctx: _Ctx, label: str, families: tuple[str, ...]) -> list[str]:
+    """Return up to three code-list labels of ``families`` close to ``label``."""
+    table = ctx.codes.table
+    candidates: dict[str, str] = {}
+    for row in table[table["family"].isin(families)].itertuples():
+        for text in (f"{row.code} {row.label}", row.label):
+            candidates.setdefault(_codes._norm_label(text), text)
+    key = _codes._norm_label(label)
+    found = difflib.get_close_matches(key, list(candidates), n=3, cutoff=0.8)
+    return list(dict.fromkeys(candidates[k] for k in found))
 
 
 def _code_from_label(
@@ -342,6 +451,7 @@ def _code_from_label(
         raise ctx.error(
             "unknown crime or indicator label", row=line, column=column, found=label,
             expected="a label from the CBS/Politie code list, e.g. '1.1.1 Diefstal/inbraak woning'",
+            hint=_did_you_mean(_similar_labels(ctx, label, families)).lstrip("; ") or None,
         )  # fmt: skip
     return code
 
@@ -366,7 +476,7 @@ def _add(ctx: _Ctx, **rec) -> None:
 def _read_delimited(ctx: _Ctx) -> None:
     text = _read_text(ctx)
     first = next(ln for ln in text.splitlines() if ln.strip())
-    delimiter = _sniff_delimiter(first)
+    delimiter = _sniff_delimiter(text)
     records = _csv_records(ctx, text, delimiter)
     header_line, header = records[0]
     names = [h.strip() for h in header]
@@ -386,7 +496,7 @@ def _read_delimited(ctx: _Ctx) -> None:
                 "no data rows", row=header_line, expected="at least one row under the header"
             )
         for line, fields in body:
-            _check_width(ctx, line, fields, len(header))
+            _check_width(ctx, line, fields, len(header), delimiter)
         reader(ctx, names, body)
 
     if {"crime_type_code", "date", "frequency"} <= nameset:
@@ -467,6 +577,7 @@ def _read_47022_monthly(ctx: _Ctx, names: list[str], body) -> None:
              value=_number(ctx, f[fi], line, "frequency"), raw=f[fi], _line=line,
              _col="frequency", status="unknown", source="Politie 47022NED",
              note="NA vervangen door 0 in de bron", unit=None)  # fmt: skip
+    _withheld_zero_series(ctx)
 
 
 def _read_annual_labels(ctx: _Ctx, names: list[str], body) -> None:
@@ -484,6 +595,22 @@ def _read_annual_labels(ctx: _Ctx, names: list[str], body) -> None:
              _col="incident_count", status="unknown",
              source="Politie 47021NED" if nuisance else "Politie 47025NED",
              note="NA vervangen door 0 in de bron", unit=None)  # fmt: skip
+    _withheld_zero_series(ctx)
+
+
+def _withheld_zero_series(ctx: _Ctx) -> None:
+    """Turn a series that is 0 in every period back into NaN: withheld, not zero.
+
+    The shipped national series replaced NA by 0. A crime type that is 0 in every one of
+    127 months (sexual offences 1.4.1, for instance, which 47025NED counts in thousands a
+    year) was never published, so its zeros are NaN again; a series with any non-zero
+    value keeps its zeros, which may be real.
+    """
+    nonzero = {(r["region"], r["code"]) for r in ctx.records if r["value"] != 0}
+    for r in ctx.records:
+        if (r["region"], r["code"]) not in nonzero:
+            r["value"] = math.nan
+            r["note"] = _ZERO_SERIES_NOTE
 
 
 def _read_population_monthly(ctx: _Ctx, names: list[str], body) -> None:
@@ -616,6 +743,12 @@ def _odata_rows(ctx: _Ctx, rows: list[tuple[int | None, dict]], names: list[str]
         measures = count_measures[:1]  # one count per category; rates and shares are derived
     else:
         measures = [(c, m) for c, m in measures if MEASURES[m][0] is not None]
+    # CBS writes a row of zeros for a municipality in a year before it existed or after it
+    # merged (83648NED); zero crimes with zero suspects and a zero rate is "no such region".
+    # A crime type can be all zero in a small municipality that did exist, so the rule holds
+    # only when every row of that region and period is all zero.
+    all_measure_cols = [n for n in names if _MEASURE_COL.match(n)]
+    first = len(ctx.records)
     for line, row in rows:
         where = _json_where(line) if json_rows else str
         ln = None if json_rows else line
@@ -631,6 +764,7 @@ def _odata_rows(ctx: _Ctx, rows: list[tuple[int | None, dict]], names: list[str]
             region = (
                 _codes.normalise_region(rv) if typed else _region_from_name(ctx, rv, ln, where(reg))
             )
+        absent = len(all_measure_cols) >= 2 and all(_is_zero(row.get(c)) for c in all_measure_cols)
         for col, measure in measures:
             code, unit, family = MEASURES[measure]
             if code is None:
@@ -648,7 +782,25 @@ def _odata_rows(ctx: _Ctx, rows: list[tuple[int | None, dict]], names: list[str]
             _add(ctx, region=region, period=period, code=code,
                  value=_number(ctx, row.get(col), ln, where(col)), raw=row.get(col), _line=ln,
                  _col=where(col), status=status, source=source, note="", unit=unit,
-                 _rcol=where(reg) if reg else None, _ccol=where(cat) if cat else None)  # fmt: skip
+                 _rcol=where(reg) if reg else None, _ccol=where(cat) if cat else None,
+                 _absent=absent)  # fmt: skip
+    new = ctx.records[first:]
+    existed = {(r["region"], r["period"]) for r in new if not r["_absent"]}
+    for r in new:
+        if r.pop("_absent") and (r["region"], r["period"]) not in existed:
+            r["value"], r["note"] = math.nan, _ALL_ZERO_NOTE
+
+
+def _is_zero(raw: object) -> bool:
+    """Return whether a cell holds the number 0 (an empty or text cell is not zero)."""
+    if isinstance(raw, bool) or raw is None:
+        return False
+    if isinstance(raw, (int, float)):
+        return raw == 0
+    try:
+        return float(str(raw).strip()) == 0
+    except ValueError:
+        return False
 
 
 def _read_odata_rows_csv(ctx: _Ctx, names: list[str], body, statuses=None) -> None:
@@ -680,7 +832,8 @@ def _read_cbsodatar_folder(ctx: _Ctx) -> None:
                 )
     inner = _Ctx(path=data, regions=ctx.regions, codes=ctx.codes)
     text = _read_text(inner)
-    records = _csv_records(inner, text, _sniff_delimiter(text.splitlines()[0]))
+    delimiter = _sniff_delimiter(text)
+    records = _csv_records(inner, text, delimiter)
     header_line, header = records[0]
     names = [h.strip() for h in header]
     if "Perioden" not in names:
@@ -691,7 +844,7 @@ def _read_cbsodatar_folder(ctx: _Ctx) -> None:
             expected="a cbsodataR data.csv with a Perioden column",
         )
     for line, fields in records[1:]:
-        _check_width(inner, line, fields, len(names))
+        _check_width(inner, line, fields, len(names), delimiter)
     inner.fmt = "odata-typed"
     _read_odata_rows_csv(inner, names, records[1:], statuses)
     ctx.records = inner.records
@@ -789,20 +942,10 @@ def _police_download(ctx: _Ctx, delimiter: str, records, idx: int, fmt: str) -> 
     header_line, header = records[idx]
     cells = [h.strip() for h in header]
     lower = [c.lower() for c in cells]
+    rest = records[idx + 1 :]
     body = []
-    for line, fields in records[idx + 1 :]:
-        nonempty = [f.strip() for f in fields if f.strip()]
-        if (
-            len(nonempty) == 1
-            and len(fields) < len(cells)
-            or (
-                nonempty
-                and re.match(r"^(bron|source|©|&copy;)", nonempty[0].lower())
-                and len(nonempty) == 1
-            )
-        ):
-            continue  # footer such as "Bron: Politie"
-        _check_width(ctx, line, fields, len(cells))
+    for line, fields in rest[: _footer_start(rest, len(cells))]:
+        _check_width(ctx, line, fields, len(cells), delimiter)
         body.append((line, fields))
     if not body:
         raise ctx.error(
@@ -836,6 +979,28 @@ def _police_download(ctx: _Ctx, delimiter: str, records, idx: int, fmt: str) -> 
         for pc in pcols:
             period, star = parse_period(cells[pc])
             _police_record(ctx, f, line, cells, cat, reg, measure, period, star, pc)
+
+
+def _footer_start(rows: list[tuple[int, list[str]]], width: int) -> int:
+    """Return the index of the first footer line in ``rows`` (``len(rows)`` when there is none).
+
+    A footer ("Bron: Politie", a copyright line, a note under it) is a trailing block of
+    one-cell lines that names the source. A one-cell line without such a block is a row
+    cut off mid-way, and must fail as truncated rather than vanish as a footer.
+    """
+
+    def footer_like(fields: list[str]) -> bool:
+        filled = [i for i, f in enumerate(fields) if f.strip()]
+        return filled == [0] and (
+            len(fields) < width or bool(_SOURCE_LINE.match(fields[0].strip()))
+        )
+
+    n = len(rows)
+    while n and footer_like(rows[n - 1][1]):
+        n -= 1
+    if any(_SOURCE_LINE.match(fields[0].strip()) for _, fields in rows[n:]):
+        return n
+    return len(rows)
 
 
 def _measure_from_label(ctx: _Ctx, label: str, line: int) -> str:
@@ -883,6 +1048,7 @@ def _finalise(ctx: _Ctx) -> pd.DataFrame:
         raise ctx.error(
             "unknown region code", row=_int_or_none(r["_line"]), column=r["_rcol"] or "region",
             found=r["region"], expected="a code from the CBS region list, e.g. GM1926 or NL",
+            hint=_region_code_hint(ctx, str(r["region"])),
         )  # fmt: skip
     df["region_name"] = df["region"].map(known_regions)
     # Codes
@@ -911,6 +1077,21 @@ def _finalise(ctx: _Ctx) -> pd.DataFrame:
             expected=f"a value below {_MAX_ABS:,.0f}",
         )
     counts = df["unit"].isin(_codes.COUNT_UNITS)
+    raw_text = df["raw"].map(lambda x: x.strip() if isinstance(x, str) else "")
+    dotted = raw_text.str.fullmatch(_DUTCH_THOUSANDS.pattern.strip("^$"))
+    converted = values == pd.to_numeric(raw_text.str.replace(".", "", regex=False), errors="coerce")
+    bad = counts & dotted & ~converted  # "1.674" read as 1.674, "2.000" as 2
+    if bad.any():
+        r = df[bad].iloc[0]
+        raw = r["raw"].strip()
+        raise ctx.error(
+            "a count with a Dutch thousands separator",
+            row=_int_or_none(r["_line"]),
+            column=r["_col"],
+            found=raw,
+            expected="a whole number without separators",
+            hint=f"'{raw}' looks like a Dutch thousands separator: write {raw.replace('.', '')}",
+        )
     bad = counts & (values < 0)
     if bad.any():
         r = df[bad].iloc[0]
@@ -924,19 +1105,12 @@ def _finalise(ctx: _Ctx) -> pd.DataFrame:
     bad = counts & values.notna() & (values != np.round(values))
     if bad.any():
         r = df[bad].iloc[0]
-        raw = str(r["raw"]).strip()
-        hint = (
-            f"'{raw}' looks like a Dutch thousands separator: write {raw.replace('.', '')}"
-            if _DUTCH_THOUSANDS.match(raw)
-            else None
-        )
         raise ctx.error(
             "a count must be a whole number",
             row=_int_or_none(r["_line"]),
             column=r["_col"],
-            found=raw,
+            found=str(r["raw"]).strip(),
             expected="a whole number such as 1674",
-            hint=hint,
         )
     # Duplicate keys
     key = ["region", "period", "code"]
@@ -960,7 +1134,7 @@ def _finalise(ctx: _Ctx) -> pd.DataFrame:
     if isinstance(out["period"].dtype, pd.PeriodDtype):
         out["sort_period"] = out["period"]
     else:  # mixed frequencies: order by start, years before months of the same start
-        out["sort_period"] = out["period"].map(lambda p: (p.start_time, p.freqstr))
+        out["sort_period"] = out["period"].map(lambda p: (p.start_time, -p.end_time.value))
     out = out.sort_values(["region", "code", "sort_period"], kind="mergesort").drop(
         columns="sort_period"
     )

@@ -13,10 +13,10 @@ DUTCH_MONTHS = {
 }  # fmt: skip
 
 _CODE = re.compile(r"^(\d{4})(JJ|MM|KW)(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})(\*?)$")
+_YEAR = re.compile(r"^(\d{4})(\*{0,2})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
-_LABEL_MONTH = re.compile(r"^(\d{4})\s+([a-z]+)(\*?)$")
-_LABEL_QUARTER = re.compile(r"^(\d{4})\s+([1-4])e\s+kwartaal(\*?)$")
+_LABEL_MONTH = re.compile(r"^(\d{4})\s+([a-z]+)(\*{0,2})$")
+_LABEL_QUARTER = re.compile(r"^(\d{4})\s+([1-4])e\s+kwartaal(\*{0,2})$")
 
 EXPECTED = (
     "a year such as 2022, a month such as 2022-12 or '2022 december', "
@@ -31,7 +31,8 @@ def parse_period(text: str, *, monthly_dates: bool = False) -> tuple[pd.Period, 
     ----------
     text : str
         ``2020JJ00`` (year), ``2020MM03`` (month), ``2020KW01`` (quarter), ``2020``,
-        ``2020*`` (StatLine's mark for a provisional figure), ``2022 december``,
+        ``2020*`` (StatLine's mark for a provisional figure; ``2020**`` for "nader
+        voorlopig", revised but still provisional), ``2022 december``,
         ``2020 1e kwartaal``, ``2020-03`` or ``2020-03-01``. Surrounding spaces are ignored.
     monthly_dates : bool
         Accept full dates (``2020-03-01``) as months; only for files known to hold
@@ -57,6 +58,10 @@ def parse_period(text: str, *, monthly_dates: bool = False) -> tuple[pd.Period, 
     (Period('2022-12', 'M'), False)
     >>> parse_period("2024*")
     (Period('2024', 'Y-DEC'), True)
+    >>> parse_period("2023** ")
+    (Period('2023', 'Y-DEC'), True)
+    >>> parse_period("2022 december*")
+    (Period('2022-12', 'M'), True)
     >>> parse_period("2020KW01")
     (Period('2020Q1', 'Q-DEC'), False)
     >>> parse_period("2020-03-01", monthly_dates=True)
