@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PARAMS ?= notebooks/params/GM1926_tussenevaluatie-2024.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test lint format lab bench lock clean
+.PHONY: help install browser report test lint format lab bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python -m ipykernel install --sys-prefix --name ivp-analysis --display-name "Python (ivp-analysis)" >/dev/null
+	$(BIN)/python -c "from ivp_analysis.report import install_kernel; install_kernel()"
 	touch $@
 
 install: $(STAMP) ## create .venv with the pinned dependencies and the package
@@ -26,7 +26,13 @@ install: $(STAMP) ## create .venv with the pinned dependencies and the package
 report: $(STAMP) ## build the default report (GM1926, tussenevaluatie-2024) into reports/
 	$(BIN)/ivp report --params $(PARAMS)
 
-test: $(STAMP) ## run unit tests, doctests, notebooks (nbval) and pipeline tests
+browser: ## install Debian's chromium for the HTML check where possible (root + apt-get)
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; }; } || \
+	  echo "chromium could not be installed: the browser test will be skipped (install Debian's chromium)"
+
+test: $(STAMP) browser ## run unit tests, doctests, notebooks (nbval), pipeline and browser tests
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -44,6 +44,25 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=int, default=None, help="seconds one cell may run (default 900)"
     )
 
+    v = sub.add_parser(
+        "verify", help="check a report's inputs and re-run it to compare every result table"
+    )
+    v.add_argument("report", help="a report folder, e.g. reports/GM1926/tussenevaluatie-2024")
+
+    b = sub.add_parser("batch", help="build reports for many municipalities in parallel")
+    who = b.add_mutually_exclusive_group(required=True)
+    who.add_argument("--municipalities", help="comma-separated codes, e.g. GM1926,GM0363,GM0599")
+    who.add_argument("--all", action="store_true", help="every municipality in the shipped data")
+    b.add_argument(
+        "--moment", default="tussenevaluatie-2024", help="evaluation moment for every report"
+    )
+    b.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="other parameters"
+    )
+    b.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    b.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
+    b.add_argument("--out", default=str(paths.REPORTS_DIR), help="root folder of the reports")
+
     m = sub.add_parser("municipalities", help="list the municipality codes in the shipped data")
     m.add_argument("search", nargs="?", default="", help="part of a name, e.g. pijnacker")
 
@@ -57,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 def _overrides(args: argparse.Namespace) -> dict:
     from ivp_analysis.params import coerce_cli_value
 
-    given = {"municipality": args.municipality, "moment": args.moment}
+    given = {"municipality": getattr(args, "municipality", None), "moment": args.moment}
     if args.set:
         from ivp_analysis.params import notebook_paths, parameter_specs
 
@@ -79,6 +98,40 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from ivp_analysis.verify import verify
+
+    out = verify(args.report)
+    for w in out.warnings:
+        print(f"warning: {w}")
+    problems = [*out.changed_inputs, *out.edited_results, *map(str, out.differences)]
+    if not problems:
+        print(f"verified: {out.inputs_checked} inputs and notebooks unchanged, "
+              f"{out.tables_compared} result tables identical after a fresh re-run")  # fmt: skip
+        return 0
+    print(f"NOT verified: {len(problems)} problem(s)", file=sys.stderr)
+    for p in problems[:200]:
+        print(f"  {p}", file=sys.stderr)
+    if len(problems) > 200:
+        print(f"  ... and {len(problems) - 200} more", file=sys.stderr)
+    return 1
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from ivp_analysis.batch import run_batch
+    from ivp_analysis.datasets import municipalities
+
+    if args.all:
+        codes = municipalities()["region"].tolist()
+    else:
+        codes = [c.strip() for c in args.municipalities.split(",") if c.strip()]
+    common = {k: v for k, v in _overrides(args).items() if k != "municipality" and v is not None}
+    if args.workers < 1:
+        raise ParameterError("--workers must be 1 or more")
+    results = run_batch(codes, common, Path(args.out), workers=args.workers, force=args.force)
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
 def _cmd_municipalities(args: argparse.Namespace) -> int:
     from ivp_analysis.datasets import municipalities
 
@@ -96,8 +149,9 @@ def _cmd_load(args: argparse.Namespace) -> int:
     df = load_table(args.path)
     fmt = df.attrs["format"]
     print(f"format: {fmt} ({FORMATS[fmt]})")
+    periods = sorted({str(p) for p in df["period"]})
     print(f"rows: {len(df)}; regions: {df['region'].nunique()}; codes: {df['code'].nunique()}; "
-          f"periods: {df['period'].min()} .. {df['period'].max()}")  # fmt: skip
+          f"periods: {len(periods)} ({periods[0]} .. {periods[-1]})")  # fmt: skip
     print(
         f"withheld (NaN): {int(df['value'].isna().sum())}; status: "
         + ", ".join(f"{k} {v}" for k, v in df["status"].value_counts().sort_index().items())
@@ -122,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
         "report": _cmd_report,
+        "verify": _cmd_verify,
+        "batch": _cmd_batch,
         "municipalities": _cmd_municipalities,
         "load": _cmd_load,
         "params": _cmd_params,

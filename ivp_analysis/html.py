@@ -121,7 +121,8 @@ def _output_html(output: dict, md) -> str:
     if "text/markdown" in data:
         text = data["text/markdown"]
         return md("".join(text) if isinstance(text, list) else text)
-    if "text/plain" in data:
+    if "text/plain" in data and kind == "display_data":
+        # A bare expression's repr (execute_result) is not meant for readers: only explicit displays.
         text = data["text/plain"]
         return f"<pre>{html.escape(''.join(text) if isinstance(text, list) else text)}</pre>\n"
     return ""

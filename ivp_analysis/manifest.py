@@ -48,6 +48,17 @@ def file_entries(files: list[Path]) -> list[dict]:
     return sorted(entries, key=lambda e: e["path"])
 
 
+def code_sha256() -> str:
+    """Return one SHA-256 over the package's source files (names and contents, sorted).
+
+    It identifies the code even when the working tree has uncommitted changes.
+    """
+    h = hashlib.sha256()
+    for p in sorted((paths.ROOT / "ivp_analysis").glob("*.py")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def package_versions() -> dict[str, str]:
     """Return installed versions of the key packages."""
     out = {}
@@ -81,7 +92,8 @@ def git_state(root: Path | None = None) -> dict:
     return {"commit": commit, "dirty": bool(status)}
 
 
-def build(parameters: dict, notebooks: list[Path], results: list[Path], run: dict) -> dict:
+def build(parameters: dict, notebooks: list[Path], results: list[Path], run: dict,
+          report_dir: Path | None = None) -> dict:  # fmt: skip
     """Assemble the manifest of a report.
 
     Parameters
@@ -94,6 +106,8 @@ def build(parameters: dict, notebooks: list[Path], results: list[Path], run: dic
         The result tables written (hashed so an edit can be detected).
     run : dict
         Run-time facts (start, end, duration, host): the only part that differs between runs.
+    report_dir : Path, optional
+        Folder the result paths are made relative to (``results/name.csv``).
     """
     git = git_state()
     warnings = []
@@ -107,7 +121,7 @@ def build(parameters: dict, notebooks: list[Path], results: list[Path], run: dic
         )
     lock = paths.LOCK_FILE
     reproducible = {
-        "package": {"name": "ivp-analysis", "version": __version__},
+        "package": {"name": "ivp-analysis", "version": __version__, "code_sha256": code_sha256()},
         "parameters": dict(sorted(parameters.items())),
         "notebooks": file_entries(notebooks),
         "inputs": file_entries(input_files()),
@@ -119,7 +133,14 @@ def build(parameters: dict, notebooks: list[Path], results: list[Path], run: dic
         "python": platform.python_version(),
         "packages": package_versions(),
         "git": git,
-        "results": file_entries(results),
+        "results": [
+            {
+                "path": p.relative_to(report_dir).as_posix() if report_dir else p.name,
+                "bytes": p.stat().st_size,
+                "sha256": sha256_file(p),
+            }
+            for p in sorted(results)
+        ],  # fmt: skip
     }
     return {
         "manifest_version": MANIFEST_VERSION,

@@ -53,8 +53,43 @@ def _print(msg: str) -> None:
     print(msg, flush=True)
 
 
+def kernel_spec() -> dict:
+    """Return the kernel spec of this environment: its own Python, kernel warnings kept quiet.
+
+    The kernel's start-up warning about unencrypted local TCP would otherwise be printed once
+    per notebook into every report run's output.
+    """
+    return {
+        "argv": [
+            sys.executable,
+            "-Xfrozen_modules=off",
+            "-m",
+            "ipykernel_launcher",
+            "-f",
+            "{connection_file}",
+            "--IPKernelApp.log_level=ERROR",
+        ],  # fmt: skip
+        "display_name": "Python (ivp-analysis)",
+        "language": "python",
+        "metadata": {"debugger": True},
+    }
+
+
+def install_kernel() -> Path:
+    """Write the ``ivp-analysis`` kernel spec into this environment (``sys.prefix``)."""
+    import json
+
+    folder = Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL_NAME
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "kernel.json"
+    text = json.dumps(kernel_spec(), indent=1) + "\n"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
 def ensure_kernel() -> str:
-    """Make sure the named kernel runs this interpreter; install it into this environment if not.
+    """Make sure the named kernel runs this interpreter; (re)write it in this environment if not.
 
     Returns
     -------
@@ -64,23 +99,15 @@ def ensure_kernel() -> str:
     Raises
     ------
     ReportError
-        When a kernel of that name exists elsewhere (for example in the user's home) and
-        points at another Python: running it would use other package versions.
+        When a kernel of that name elsewhere (for example in the user's home) shadows this
+        environment's and runs another Python: it would use other package versions.
     """
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from jupyter_client.kernelspec import KernelSpecManager
 
-    ksm = KernelSpecManager()
-    try:
-        spec = ksm.get_kernel_spec(KERNEL_NAME)
-    except NoSuchKernel:
-        spec = None
-    if spec is None:
-        from ipykernel.kernelspec import install
-
-        install(kernel_name=KERNEL_NAME, display_name="Python (ivp-analysis)", prefix=sys.prefix)
-        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    install_kernel()
+    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
     exe = spec.argv[0]
-    if exe != "python" and Path(exe).resolve() != Path(sys.executable).resolve():
+    if Path(exe).resolve() != Path(sys.executable).resolve():
         raise ReportError(
             f"the Jupyter kernel '{KERNEL_NAME}' at {spec.resource_dir} runs {exe}, not this "
             f"environment's {sys.executable}; remove it (jupyter kernelspec remove {KERNEL_NAME}) "
@@ -200,7 +227,7 @@ def run_report(
             "python_executable": sys.executable,
             "output_dir": str(final),
         }
-        man = manifest.build(params, notebooks, results, run)
+        man = manifest.build(params, notebooks, results, run, report_dir=staging)
         for w in man["warnings"]:
             progress(f"warning: {w}")
         manifest.write(man, staging / "manifest.json")

@@ -475,10 +475,7 @@ def test_cli_main_on_bad_input(name, capsys):
     assert name in lines[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py takes min()/max() over periods of mixed frequency (years and months) "
-    "and crashes with IncompatibleFrequency; cli.py is outside this branch's files",
-)
 def test_cli_load_mixed_frequencies(capsys):
+    # years (JJ00) and months (MMnn) in one table: the summary must not compare them
     assert main(["load", str(RAW_DIR / "cbs-83474ned-population-nl-monthly")]) == 0
+    assert "periods: 357 (1995 .. 2022-06)" in capsys.readouterr().out

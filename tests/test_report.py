@@ -64,7 +64,7 @@ def test_manifest_names_inputs_parameters_and_results(first_report):
     data_json = next(e for e in rep["inputs"] if e["path"].endswith("selected-types/data.json"))
     # the checksum recorded by the upstream PROVENANCE.md
     assert data_json["sha256"] == "7eb314b61eef8e5674f673225f104bb8521c780a348f2ba5c53d04993019f747"
-    assert rep["results"][0]["path"].endswith("results/fixture_table.csv")
+    assert rep["results"][0]["path"] == "results/fixture_table.csv"
     csv_bytes = (final / "results" / "fixture_table.csv").read_bytes()
     assert rep["results"][0]["sha256"] == hashlib.sha256(csv_bytes).hexdigest()
     assert rep["lock_file"]["path"] == "requirements.lock"
