@@ -155,6 +155,21 @@ def build_code_list(
     return CodeList(table=table, labels=labels)
 
 
+def reference_files() -> list[Path]:
+    """Return the code-list files every loaded table depends on (for cache keys and manifests)."""
+    raw = paths.RAW_DIR
+    return [
+        raw / "politie-47018ned-metadata" / "SoortMisdrijf.csv",
+        raw / "politie-47025ned-47021ned-nl-annual" / "Overlast.csv",
+        raw / "politie-47025ned-47021ned-nl-annual" / "RegioS.csv",
+        raw / "politie-47022ned-nl-monthly" / "WijkenEnBuurten.csv",
+        raw / "cbs-83648ned-gemeente-2022" / "misdrijf_meta.csv",
+        raw / "cbs-83648ned-gemeente-2022" / "pop.csv",
+        raw / "cbs-83648ned-gemeente-2022" / "dataframe.geojson",
+        paths.DATA_DIR / "own_codes.csv",
+    ]
+
+
 @lru_cache(maxsize=1)
 def code_list() -> CodeList:
     """Return the shipped code list (cached).
@@ -250,6 +265,13 @@ def region_list() -> RegionList:
     >>> regions.name_to_code("Nederland")
     'NL'
     """
+    from ivp_analysis import diskcache
+
+    k = diskcache.key(files=reference_files(), modules=["codes"])
+    return diskcache.cached("regions", k, _build_region_list)
+
+
+def _build_region_list() -> RegionList:
     raw = paths.RAW_DIR
     pairs: list[tuple[str, str]] = []
     pairs += _read_key_title(raw / "politie-47025ned-47021ned-nl-annual" / "RegioS.csv")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ivp_analysis import paths
+from ivp_analysis import codes, diskcache, paths
 from ivp_analysis.load import load_table
 
 #: Data set name -> (path relative to the data folder, description in Dutch for reports).
@@ -79,7 +79,13 @@ def path_of(name: str) -> Path:
 
 @cache
 def _cached(name: str) -> pd.DataFrame:
-    return load_table(path_of(name))
+    # Parsed tables are kept on disk, keyed on the bytes of the file, the code lists and the
+    # loader's source: a changed input or loader is parsed again (see ivp_analysis.diskcache).
+    path = path_of(name)
+    k = diskcache.key(
+        files=[path, *codes.reference_files()], modules=["load", "codes", "periods", "errors"]
+    )
+    return diskcache.cached("tables", k, lambda: load_table(path))
 
 
 def get(name: str) -> pd.DataFrame:
@@ -104,6 +110,25 @@ def municipal_population() -> pd.DataFrame:
     """CBS average population per municipality and year (``code == 'population_avg'``)."""
     df = get("municipal_crime")
     return df[df["code"] == "population_avg"].reset_index(drop=True)
+
+
+def municipality_codes() -> dict[str, str]:
+    """Return code -> name of the municipalities with crime figures, read quickly from the JSON keys.
+
+    Used to validate parameters before a run without parsing the whole table.
+
+    Examples
+    --------
+    >>> municipality_codes()["GM1926"]
+    'Pijnacker-Nootdorp'
+    """
+    import json
+
+    with open(path_of("municipal_crime"), encoding="utf-8") as f:
+        counts = json.load(f)["counts"]
+    found = sorted({c for by_region in counts.values() for c in by_region} - {"GM0000"})
+    names = codes.region_list().names
+    return {c: names.get(c, c) for c in found}
 
 
 def municipalities() -> pd.DataFrame:

@@ -217,9 +217,11 @@ def _check_values(p: dict) -> None:
 
 
 def _check_municipality(code: str) -> None:
-    from ivp_analysis.datasets import municipalities
+    import pandas as pd
 
-    known = municipalities()
+    from ivp_analysis.datasets import municipality_codes
+
+    known = pd.DataFrame(list(municipality_codes().items()), columns=["region", "region_name"])
     if re.fullmatch(r"\d{1,4}", code):
         raise ParameterError(
             f"municipality {code!r} is not a CBS code; write it with the prefix, e.g. 'GM{int(code):04d}'"
