@@ -148,8 +148,8 @@ def municipalities() -> pd.DataFrame:
 
 
 def describe() -> pd.DataFrame:
-    """Return one row per shipped data set: name, file and Dutch description."""
+    """Return one row per shipped data set, with Dutch column names for reports: name, description, file."""
     return pd.DataFrame(
-        [(name, f"data/{rel}", text) for name, (rel, text) in SHIPPED.items()],
-        columns=["dataset", "file", "description"],
+        [(name, text, f"data/{rel}") for name, (rel, text) in SHIPPED.items()],
+        columns=["gegevensbestand", "omschrijving", "bestand"],
     )

@@ -56,7 +56,7 @@ def sources_table(data: pd.DataFrame) -> pd.DataFrame:
     ...     "file": ["f"] * 3})
     >>> sources_table(d).iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
     {'gegevensbestand': 'a', 'bron': 'S', 'eerste periode': '2020', 'laatste periode': '2021',
-     'soorten': 2, 'waarden': 2, 'ontbrekend': 1, 'status': 'definitief 2, voorlopig 1', 'bestand': 'f'}
+     'codes': 2, 'waarden': 2, 'ontbrekend': 1, 'status': 'definitief 2, voorlopig 1', 'bestand': 'f'}
     """
     rows = []
     order = list(datasets.SHIPPED)
@@ -66,10 +66,10 @@ def sources_table(data: pd.DataFrame) -> pd.DataFrame:
         counts = g["status"].value_counts()
         rows.append({
             "gegevensbestand": name,
-            "bron": "; ".join(sorted(g["source"].unique()))[:120],
+            "bron": datasets.SHIPPED[name][1] if name in datasets.SHIPPED else "; ".join(sorted(g["source"].unique())),
             "eerste periode": str(g["period"].min()),
             "laatste periode": str(g["period"].max()),
-            "soorten": int(g["code"].nunique()),
+            "codes": int(g["code"].nunique()),
             "waarden": int(g["value"].notna().sum()),
             "ontbrekend": int(g["value"].isna().sum()),
             "status": ", ".join(f"{STATUS_NL.get(k, k)} {v}" for k, v in sorted(counts.items())),

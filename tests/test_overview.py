@@ -40,7 +40,7 @@ def test_shipped_data_for_pijnacker_nootdorp():
     data = overview.municipal_data("GM1926")
     table = overview.sources_table(data).set_index("gegevensbestand")
     # 12 crime types + average population, 2012-2025 (data.json)
-    assert table.loc["municipal_crime", "soorten"] == 13
+    assert table.loc["municipal_crime", "codes"] == 13
     assert (
         table.loc["municipal_crime", "eerste periode"],
         table.loc["municipal_crime", "laatste periode"],
