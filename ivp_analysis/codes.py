@@ -264,6 +264,8 @@ def region_list() -> RegionList:
     'GM1926'
     >>> regions.name_to_code("Nederland")
     'NL'
+    >>> regions.name_to_code("Den Haag")
+    'GM0518'
     """
     from ivp_analysis import diskcache
 
@@ -283,7 +285,15 @@ def _build_region_list() -> RegionList:
     pairs += [
         (ft["properties"]["statcode"], ft["properties"]["statnaam"]) for ft in geo["features"]
     ]
-    return RegionList({}, {}).extended(pairs)
+    regions = RegionList({}, {}).extended(pairs)
+    # Everyday names that differ from the CBS name; used only to look names up, never as names.
+    for alias, code in NAME_ALIASES.items():
+        regions.by_name.setdefault(_norm_label(alias), set()).add(code)
+    return regions
+
+
+#: Common names of municipalities whose CBS name differs (name -> code).
+NAME_ALIASES = {"Den Haag": "GM0518", "Den Bosch": "GM0796"}
 
 
 def municipality_name(code: str) -> str:

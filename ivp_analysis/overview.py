@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ivp_analysis import datasets
+from ivp_analysis.codes import COUNT_UNITS
 
 #: Data sets with figures per municipality (the national series are described, not counted).
 MUNICIPAL_SETS = (
@@ -81,13 +82,15 @@ def sources_table(data: pd.DataFrame) -> pd.DataFrame:
 def availability(data: pd.DataFrame) -> pd.DataFrame:
     """Return one row per data set, code and year with the status of that figure.
 
-    Years between a code's first and last year without a value get status ``missing``;
-    a withheld value (NaN) is ``missing`` too, with its note.
+    Years between a code's first and last year without a value get status ``missing`` for
+    counts (registered every year); survey marks are measured every few years, so their gaps
+    are not listed. A withheld value (NaN) is ``missing`` too, with its note.
 
     Examples
     --------
     >>> d = pd.DataFrame({
     ...     "dataset": ["a"] * 3, "code": ["1"] * 3, "label": ["x"] * 3, "source": ["S"] * 3,
+    ...     "unit": ["misdrijven"] * 3,
     ...     "period": pd.PeriodIndex(["2019", "2021", "2022"], freq="Y"),
     ...     "value": [1.0, float("nan"), 2.0], "status": ["final"] * 3, "note": ["", "n.b.", ""]})
     >>> availability(d)[["year", "status"]].values.tolist()
@@ -99,7 +102,11 @@ def availability(data: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (ds, code), g in yearly.groupby(["dataset", "code"], sort=True):
         have = g.set_index("year")
-        for year in range(int(g["year"].min()), int(g["year"].max()) + 1):
+        counted = g["unit"].iloc[0] in COUNT_UNITS
+        years = (
+            range(int(g["year"].min()), int(g["year"].max()) + 1) if counted else sorted(have.index)
+        )
+        for year in years:
             if year in have.index:
                 r = have.loc[year]
                 rows.append(
@@ -111,6 +118,32 @@ def availability(data: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["dataset", "code", "label", "source", "year", "status", "value", "note"]
     )
+
+
+def gaps_table(avail: pd.DataFrame) -> pd.DataFrame:
+    """Return the provisional and missing figures for readers: provisional ones one row per data set
+    and year (with the number of codes), missing ones one row each with the reason.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"dataset": ["a", "a", "b"], "code": ["1", "2", "3"], "label": ["x", "y", "z"],
+    ...     "year": [2024, 2024, 2017], "status": ["provisional", "provisional", "missing"],
+    ...     "note": ["", "", "n.b."]})
+    >>> gaps_table(a).values.tolist()
+    [['a', '2 codes', 2024, 'voorlopig', ''], ['b', '3 z', 2017, 'ontbreekt', 'n.b.']]
+    """
+    cols = ["gegevensbestand", "codes", "jaar", "status", "toelichting"]
+    prov = avail[avail["status"] == "provisional"]
+    rows = [
+        (ds, f"{g['code'].nunique()} codes", int(year), STATUS_NL["provisional"], "")
+        for (ds, year), g in prov.groupby(["dataset", "year"], sort=True)
+    ]
+    miss = avail[avail["status"] == "missing"].sort_values(["dataset", "code", "year"])
+    rows += [
+        (r.dataset, f"{r.code} {r.label}", int(r.year), STATUS_NL["missing"], r.note)
+        for r in miss.itertuples()
+    ]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def provisional_years(avail: pd.DataFrame) -> list[int]:

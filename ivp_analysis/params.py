@@ -208,7 +208,20 @@ def _check_values(p: dict) -> None:
         _check_municipality(p["municipality"])
     if "moment" in p:
         resolve_moment(p["moment"], p.get("baseline_year", 0), p.get("eval_year", 0))
-    for name in ("first_year", "last_year", "base_year", "baseline_year", "eval_year"):
+    if "baseline" in p:
+        if p["baseline"] not in ("year", "mean"):
+            raise ParameterError(
+                f"parameter 'baseline' must be 'year' or 'mean', got {p['baseline']!r}"
+            )
+        if p["baseline"] == "mean":
+            first, last = p.get("baseline_first_year", 0), p.get("baseline_last_year", 0)
+            if not first or not last or first > last:
+                raise ParameterError(
+                    "baseline 'mean' needs baseline_first_year and baseline_last_year "
+                    "with baseline_first_year <= baseline_last_year"
+                )
+    for name in ("first_year", "last_year", "base_year", "baseline_year", "eval_year",
+                 "baseline_first_year", "baseline_last_year"):  # fmt: skip
         v = p.get(name)
         if v and not 1990 <= v <= 2100:
             raise ParameterError(f"parameter {name!r} = {v} is not a year between 1990 and 2100")
@@ -239,7 +252,24 @@ def _check_municipality(code: str) -> None:
 
 
 def output_name(params: dict) -> str:
-    """Return the report folder name for a moment: ``tussenevaluatie-2024`` or ``custom-2019-2023``."""
+    """Return the report folder name: the moment, plus the baseline rule when it is not one year.
+
+    Examples
+    --------
+    >>> output_name({"moment": "tussenevaluatie-2024"})
+    'tussenevaluatie-2024'
+    >>> output_name({"moment": "custom", "baseline_year": 2019, "eval_year": 2023})
+    'custom-2019-2023'
+    >>> output_name({"moment": "eindevaluatie-2026", "baseline": "mean",
+    ...              "baseline_first_year": 2019, "baseline_last_year": 2022})
+    'eindevaluatie-2026-gemiddelde-2019-2022'
+    """
     if params.get("moment") == CUSTOM:
-        return f"custom-{params.get('baseline_year')}-{params.get('eval_year')}"
-    return str(params.get("moment", "rapport"))
+        name = f"custom-{params.get('baseline_year')}-{params.get('eval_year')}"
+    else:
+        name = str(params.get("moment", "rapport"))
+    if params.get("baseline") == "mean":
+        name += (
+            f"-gemiddelde-{params.get('baseline_first_year')}-{params.get('baseline_last_year')}"
+        )
+    return name

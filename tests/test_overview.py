@@ -13,6 +13,7 @@ def _frame():
         "code": ["inc.x", "inc.x", "inc.x", "1.1.1", "1.1.1"],
         "label": ["Overlast", "Overlast", "Overlast", "Inbraak", "Inbraak"],
         "source": ["IVP"] * 3 + ["Politie"] * 2,
+        "unit": ["incidenten"] * 5,
         "period": pd.PeriodIndex(["2017", "2018", "2020", "2024", "2025"], freq="Y"),
         "value": [np.nan, 5.0, 7.0, 54.0, 51.0],
         "status": ["unknown", "unknown", "unknown", "provisional", "provisional"],
@@ -28,6 +29,12 @@ def test_availability_fills_gaps_and_marks_withheld_values():
         [2017, "missing"], [2018, "unknown"], [2019, "missing"], [2020, "unknown"]]  # fmt: skip
     assert plan.set_index("year").loc[2019, "note"] == "geen waarde in het bestand"
     assert overview.provisional_years(a) == [2024, 2025]
+
+
+def test_survey_gaps_are_not_missing():
+    d = _frame().assign(unit="rapportcijfer (1-10)")
+    a = overview.availability(d[d["dataset"] == "plan_figures"])
+    assert a["year"].tolist() == [2017, 2018, 2020]
 
 
 def test_summary_names_missing_plan_figures_and_provisional_years():

@@ -21,13 +21,17 @@ SPECS = {
     "level": ParamSpec("level", "float", 0.95, "", ("02.ipynb",)),
     "flag": ParamSpec("flag", "bool", True, "", ("02.ipynb",)),
     "results_dir": ParamSpec("results_dir", "str", "", "", ("00.ipynb",)),
+    "baseline": ParamSpec("baseline", "str", "year", "", ("03.ipynb",)),
+    "baseline_first_year": ParamSpec("baseline_first_year", "int", 0, "", ("03.ipynb",)),
+    "baseline_last_year": ParamSpec("baseline_last_year", "int", 0, "", ("03.ipynb",)),
 }
 
 
 def test_defaults_are_filled_in_and_reserved_names_left_out():
     p = validate({"municipality": "GM0363"}, SPECS)
     assert p == {"municipality": "GM0363", "moment": "tussenevaluatie-2024", "first_year": 2012,
-                 "level": 0.95, "flag": True}  # fmt: skip
+                 "level": 0.95, "flag": True, "baseline": "year", "baseline_first_year": 0,
+                 "baseline_last_year": 0}  # fmt: skip
 
 
 def test_unknown_name_lists_what_is_allowed():
@@ -35,7 +39,10 @@ def test_unknown_name_lists_what_is_allowed():
         validate({"frist_year": 2015}, SPECS)
     msg = str(e.value)
     assert "did you mean 'first_year'" in msg
-    assert "Allowed: first_year, flag, level, moment, municipality" in msg
+    assert (
+        "Allowed: baseline, baseline_first_year, baseline_last_year, first_year, flag, level, moment, municipality"
+        in msg
+    )
 
 
 @pytest.mark.parametrize(
@@ -50,6 +57,11 @@ def test_unknown_name_lists_what_is_allowed():
         ({"first_year": 1850}, "not a year between 1990 and 2100"),
         ({"moment": "custom"}, "needs baseline_year and eval_year"),
         ({"moment": "midterm"}, "unknown moment 'midterm'"),
+        ({"baseline": "median"}, "must be 'year' or 'mean'"),
+        (
+            {"baseline": "mean", "baseline_first_year": 2022, "baseline_last_year": 2019},
+            "baseline_first_year <=",
+        ),
     ],
 )
 def test_bad_values_are_errors(given, words):
