@@ -112,29 +112,30 @@ VERDICT_COLOURS = {
 _RATE_AXIS = "Misdrijven per 1.000 inwoners (gemiddelde bevolking)"
 
 
-def dutch_ticks(ax, axis: str = "y") -> None:
-    """Label ticks with as many decimals as the tick step needs, with a decimal comma.
+def dutch_ticks(ax, axis: str = "y", nbins: int = 5) -> None:
+    """Fix the ticks of an axis and label them Dutch style, with as many decimals as the step needs.
 
-    :func:`dutch_axis` uses one decimal for every non-integer tick, which turns 0.05 and 0.1
-    into "0,1" twice on axes of rare crimes; this formatter keeps ticks apart.
+    Call it after the limits are final. :func:`dutch_axis` uses one decimal for every non-integer
+    tick, which turns 0.05 and 0.1 into "0,1" twice on axes of rare crimes; fixed ticks also
+    spare matplotlib from re-running locator and formatter at every layout pass.
     """
-    from matplotlib.ticker import ScalarFormatter
+    from matplotlib.ticker import MaxNLocator
 
     from ivp_analysis.display import format_nl
 
-    class _Dutch(ScalarFormatter):
-        def __call__(self, x, pos=None):
-            locs = [v for v in self.locs if np.isfinite(v)]
-            step = min(
-                (abs(b - a) for a, b in zip(locs, locs[1:], strict=False) if b != a), default=1
-            )
-            decimals = next(
-                (d for d in range(6) if abs(round(step, d) - step) < 1e-9 * max(1, step)), 6
-            )
-            return format_nl(x, decimals).replace("-", "\N{MINUS SIGN}")
-
-    fmt = _Dutch(useOffset=False)
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    lo, hi = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    ticks = MaxNLocator(nbins).tick_values(lo, hi)
+    span = abs(hi - lo) * 1e-9
+    ticks = ticks[(ticks >= min(lo, hi) - span) & (ticks <= max(lo, hi) + span)]
+    step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
+    decimals = next((d for d in range(6) if abs(round(step, d) - step) < 1e-9 * max(1.0, step)), 6)
+    labels = [format_nl(t, decimals).replace("-", "\N{MINUS SIGN}") for t in ticks]
+    if axis == "y":
+        ax.set_yticks(ticks, labels)
+        ax.set_ylim(lo, hi)
+    else:
+        ax.set_xticks(ticks, labels)
+        ax.set_xlim(lo, hi)
 
 
 def _wrap(text: str, width: int = 32) -> str:
@@ -203,8 +204,7 @@ def rate_small_multiples(
         ax.set_xticks([y for y in range(int(years.min()), int(years.max()) + 1) if y % 4 == 0])
         # year labels only under the lowest panel of each column (fewer texts to lay out)
         ax.tick_params(labelsize=8, labelbottom=i + ncols >= len(codes))
-        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
-        dutch_ticks(ax, "y")
+        dutch_ticks(ax, "y", nbins=4)
     spare = list(axes.flat[len(codes) :])
     for ax in spare:
         ax.axis("off")
@@ -225,7 +225,7 @@ def rate_small_multiples(
     fig.supxlabel("Jaar", fontsize=10, y=0.005)
     fig.suptitle(f"Geregistreerde misdrijven per 1.000 inwoners, {name}", fontweight="bold")
     # tight_layout would cost a full extra draw: the margins are fixed by hand instead.
-    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.055, top=0.93, wspace=0.22, hspace=0.45)
+    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.055, top=0.9, wspace=0.22, hspace=0.5)
     return fig
 
 
