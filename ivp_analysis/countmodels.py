@@ -3,7 +3,7 @@ negative binomial (NB2) regressions with an exposure offset, fitted for many ser
 
 Why batched: the benchmarks fit one model per municipality and crime type (342 x 12 series);
 one statsmodels call per series costs seconds, a vectorised Newton iteration milliseconds.
-``benchmarks/bench_countmodels.py`` compares both and prints the largest difference.
+``benchmarks/bench_trends.py`` compares both and prints the largest difference.
 
 The models are log-linear: ``log E[y_st] = log(exposure_st) + X_t @ beta_s``. Missing counts or
 exposures (NaN) drop out of the likelihood of their series.
