@@ -58,3 +58,10 @@ def test_papermill_alone_only_warns_about_a_misspelt_parameter(tmp_path, caplog)
 def test_pipeline_refuses_the_misspelt_parameter():
     with pytest.raises(ParameterError, match="unknown parameter 'municiplaity'"):
         report.prepare({"municiplaity": "GM0363"})
+
+
+def test_every_parameter_has_a_one_line_comment():
+    # A parameter line wrapped by a formatter loses its comment in papermill's parser, and with it
+    # the help text that `ivp params` shows: keep each parameter on one line.
+    for spec in SPECS.values():
+        assert spec.help.strip(), f"{spec.name} in {spec.notebooks} has no comment"
