@@ -604,12 +604,13 @@ def _p_text(p: float) -> str:
     return "p < 0,001" if p < 0.001 else f"p = {format_nl(p, 3)}"
 
 
-def dispersion(counts: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
+def dispersion(counts: np.ndarray, exposure: np.ndarray, years=None) -> tuple[float, float]:
     """Return the Pearson dispersion factor and its test p-value for a yearly count series.
 
-    The counts are fitted with a Poisson model with a log-linear trend and the exposure as
-    offset; the factor is Pearson's chi-square over its degrees of freedom, and the p-value is
-    ``P(chi2_df > X2)``: small means the series varies more than a Poisson series would.
+    The counts are fitted with a Poisson model with a log-linear trend in the year and the
+    exposure as offset (:func:`countmodels.history_dispersion`); the factor is Pearson's
+    chi-square over its degrees of freedom, and the p-value is ``P(chi2_df > X2)``: small means
+    the series varies more than a Poisson series would.
 
     Examples
     --------
@@ -620,13 +621,10 @@ def dispersion(counts: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
     (True, True)
     """
     counts = np.asarray(counts, dtype=float)
-    t = np.arange(len(counts), dtype=float)
-    X = np.column_stack([np.ones_like(t), t - t.mean()])
-    fit = countmodels.fit_poisson(counts[None, :], X, np.asarray(exposure, dtype=float)[None, :])
-    df = float(fit.df_resid[0])
-    if df <= 0 or not fit.converged[0]:
-        return math.nan, math.nan
-    return float(fit.pearson_chi2[0] / df), float(fit.dispersion_p[0])
+    years = np.arange(len(counts), dtype=float) if years is None else np.asarray(years, dtype=float)
+    phi, p = countmodels.history_dispersion(counts[None, :], np.asarray(exposure, dtype=float)[None, :],
+                                            years, [years.max()], min_years=1)  # fmt: skip
+    return float(phi[0]), float(p[0])
 
 
 def _result(**kw) -> dict:
@@ -790,25 +788,25 @@ def _assess_count(base, ev, s, rule, population, direction, caveat) -> dict:
         return dict(change=0.0, status=(STATUS_NO_DIRECTION if direction == "interpretive" else
                                         STATUS_NO_CHANGE),
                     reason="Nul in de nulmeting en in het evaluatiejaar: geen verandering.")  # fmt: skip
-    test = countmodels.rate_ratio_test(c0, e0, c1, e1)
-    rr, lo, hi, p = (float(test[k]) for k in ("rate_ratio", "ci_low", "ci_high", "p_value"))
-    method = "exacte Poisson-toets"
-    # Only years before the evaluated one: the test must not see the figure it judges.
+    # Only years up to the baseline judge the spread: the test must not see the figure it judges.
     hist = s[s["year"] <= rule.last_year]
     hist_pop = population.reindex(hist["year"])
-    disp_note = ""
+    phi, phi_p = math.nan, math.nan
     if len(hist) >= MIN_YEARS_DISPERSION and hist_pop.notna().all() and c0 > 0 and c1 > 0:
-        phi, phi_p = dispersion(hist["value"].to_numpy(), hist_pop.to_numpy())
+        phi, phi_p = dispersion(
+            hist["value"].to_numpy(), hist_pop.to_numpy(), hist["year"].to_numpy()
+        )
+    test = countmodels.rate_ratio_test_dispersed(c0, e0, c1, e1, phi, phi_p)
+    rr, lo, hi, p = (float(test[k]) for k in ("rate_ratio", "ci_low", "ci_high", "p_value"))
+    method = (
+        "quasi-Poisson-toets" if test["method"][()] == "quasi-Poisson" else "exacte Poisson-toets"
+    )
+    disp_note = ""
+    if method == "quasi-Poisson-toets":
         years = _years_text(hist["year"].tolist())
-        if np.isfinite(phi_p) and phi_p < 0.05 and phi > 1:
-            se = math.sqrt(phi * (1.0 / c0 + 1.0 / c1))
-            lrr = math.log(rr)
-            lo, hi = math.exp(lrr - Z95 * se), math.exp(lrr + Z95 * se)
-            p = float(2 * stats.norm.sf(abs(lrr) / se))
-            method = "quasi-Poisson-toets"
-            disp_note = (f" De jaarcijfers {years} schommelen meer dan toeval verklaart "
-                         f"(spreidingsfactor {format_nl(phi, 1)}), daarom is het interval "
-                         f"{format_nl(math.sqrt(phi), 1)} keer zo breed.")  # fmt: skip
+        disp_note = (f" De jaarcijfers {years} schommelen meer dan toeval verklaart "
+                     f"(spreidingsfactor {format_nl(phi, 1)}), daarom is het interval "
+                     f"{format_nl(math.sqrt(phi), 1)} keer zo breed.")  # fmt: skip
     elif len(hist) < MIN_YEARS_DISPERSION:
         disp_note = (f" Met {len(hist)} jaar tot en met de nulmeting is niet te controleren of de "
                      "reeks meer schommelt dan toeval: het interval kan te smal zijn.")  # fmt: skip

@@ -373,6 +373,80 @@ def add_base_changes(df: pd.DataFrame, base_year: int, level: float = 0.95) -> p
     return out
 
 
+#: Extra columns of trends.csv: the same comparisons, widened where the series is overdispersed.
+DISPERSION_COLUMNS = [
+    "dispersion", "dispersion_p", "method", "ci_low_adj", "ci_high_adj", "p_value_adj", "verdict_adj",
+    "dispersion_vs_base", "dispersion_p_vs_base", "method_vs_base", "ci_low_vs_base_adj",
+    "ci_high_vs_base_adj", "p_value_vs_base_adj", "verdict_vs_base_adj",
+]  # fmt: skip
+
+
+def series_dispersion(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the Pearson dispersion of every series' history up to every year (``end``).
+
+    One batched fit per (series, end year): a log-linear Poisson trend with population exposure
+    over the years up to and including ``end`` (at least five years).
+    """
+    c = df.pivot_table(index=_KEYS, columns="year", values="count", aggfunc="first")
+    e = df.pivot_table(
+        index=_KEYS, columns="year", values="population", aggfunc="first"
+    ).reindex_like(c)
+    years = c.columns.to_numpy(dtype=float)
+    S, T = c.shape
+    phi, p = cm.history_dispersion(
+        np.repeat(c.to_numpy(dtype=float), T, axis=0), np.repeat(e.to_numpy(dtype=float), T, axis=0),
+        years, np.tile(years, S),
+    )  # fmt: skip
+    out = pd.DataFrame({k: np.repeat(c.index.get_level_values(k).to_numpy(), T) for k in _KEYS})
+    return out.assign(end=np.tile(years, S).astype(int), phi=phi, phi_p=p)
+
+
+def add_dispersion_adjusted(df: pd.DataFrame, base_year: int, level: float = 0.95) -> pd.DataFrame:
+    """Repeat both comparisons with the interval widened where the series is overdispersed.
+
+    The history that judges the spread ends at the earlier year of a comparison (the later
+    year is never in it); see :func:`countmodels.rate_ratio_test_dispersed`. Adds
+    ``DISPERSION_COLUMNS``; the exact-test columns stay as they are.
+    """
+    disp = series_dispersion(df)
+    out = df.copy()
+    prev = df[[*_KEYS, "year", "count", "population"]].rename(
+        columns={"count": "_c0", "population": "_p0"}
+    )
+    prev = prev.assign(year=prev["year"] + 1)
+    m = out.merge(prev, on=[*_KEYS, "year"], how="left")
+    m = m.merge(
+        disp.assign(year=disp["end"] + 1).drop(columns="end"), on=[*_KEYS, "year"], how="left"
+    )
+    r = cm.rate_ratio_test_dispersed(
+        m["_c0"], m["_p0"], m["count"], m["population"], m["phi"], m["phi_p"], level
+    )
+    out["dispersion"], out["dispersion_p"] = m["phi"].to_numpy(), m["phi_p"].to_numpy()
+    out["method"], out["ci_low_adj"], out["ci_high_adj"] = r["method"], r["ci_low"], r["ci_high"]
+    out["p_value_adj"], out["verdict_adj"] = r["p_value"], r["verdict"]
+    base = df.loc[df["year"] == base_year, [*_KEYS, "count", "population"]].rename(
+        columns={"count": "_c0", "population": "_p0"}
+    )
+    bdisp = disp[disp["end"] == base_year].drop(columns="end")
+    m = (
+        out[[*_KEYS, "year", "count", "population"]]
+        .merge(base, on=_KEYS, how="left")
+        .merge(bdisp, on=_KEYS, how="left")
+    )
+    after = (m["year"] > base_year).to_numpy()
+    r = cm.rate_ratio_test_dispersed(
+        m["_c0"], m["_p0"], m["count"], m["population"], m["phi"], m["phi_p"], level
+    )
+    out["dispersion_vs_base"] = np.where(after, m["phi"], np.nan)
+    out["dispersion_p_vs_base"] = np.where(after, m["phi_p"], np.nan)
+    out["method_vs_base"] = np.where(after, r["method"], "")
+    for name, key in (("ci_low_vs_base_adj", "ci_low"), ("ci_high_vs_base_adj", "ci_high"),
+                      ("p_value_vs_base_adj", "p_value")):  # fmt: skip
+        out[name] = np.where(after, r[key], np.nan)
+    out["verdict_vs_base_adj"] = pd.Series(np.where(after, r["verdict"], None), dtype=object)
+    return out
+
+
 def trends_table(
     series: pd.DataFrame, national: pd.DataFrame | None, base_year: int, level: float = 0.95
 ) -> pd.DataFrame:
@@ -385,10 +459,11 @@ def trends_table(
     df = add_rates(df, level)
     df = add_year_changes(df, level)
     df = add_base_changes(df, base_year, level)
+    df = add_dispersion_adjusted(df, base_year, level)
     df["year"] = df["year"].astype(int)
-    return df.sort_values(["region", "code", "year", "source"])[TRENDS_COLUMNS].reset_index(
-        drop=True
-    )
+    return df.sort_values(["region", "code", "year", "source"])[
+        TRENDS_COLUMNS + DISPERSION_COLUMNS
+    ].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- trend models
@@ -996,12 +1071,14 @@ def changes_view(
     if against == "previous":
         ref_year = year - 1
         cols = ("rate_ratio", "ci_low", "ci_high", "p_value", "verdict")
+        adj = ("dispersion", "verdict_adj", "method")
     else:
         ref_year = (
             int(cur["base_year"].dropna().iloc[0]) if cur["base_year"].notna().any() else year
         )
         cols = ("rate_ratio_vs_base", "ci_low_vs_base", "ci_high_vs_base", "p_value_vs_base",
                 "verdict_vs_base")  # fmt: skip
+        adj = ("dispersion_vs_base", "verdict_vs_base_adj", "method_vs_base")
     ref = t[t["year"] == ref_year].set_index(["code", "source"])
     rows = []
     for r in cur.itertuples(index=False):
@@ -1014,9 +1091,29 @@ def changes_view(
             f"per 1.000 {ref_year}": ref.loc[key, "rate_per_1000"] if key in ref.index else np.nan,
             f"per 1.000 {year}": r.rate_per_1000,
             "verhouding (rate ratio)": rr, "95%-interval": _interval(lo, hi),
-            "p-waarde": _p(p), "oordeel": v if isinstance(v, str) else cm.VERDICT_NA,
+            "p-waarde": _p(p), "oordeel (exacte toets)": v if isinstance(v, str) else cm.VERDICT_NA,
+            "oordeel bij extra spreiding*": _adjusted(getattr(r, adj[0]), getattr(r, adj[1]), getattr(r, adj[2])),
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def _adjusted(phi: float, verdict: object, method: object) -> str:
+    """Reader's text of the dispersion-adjusted verdict, saying which test it rests on.
+
+    Examples
+    --------
+    >>> _adjusted(4.9, "binnen normale schommeling", "quasi-Poisson")
+    'binnen normale schommeling (spreiding 4,9x)'
+    >>> _adjusted(1.2, "significante daling", "exact Poisson")
+    'significante daling (geen extra spreiding)'
+    """
+    if not isinstance(verdict, str):
+        return cm.VERDICT_NA
+    if phi is None or not np.isfinite(phi):
+        return f"{verdict} (reeks te kort om te beoordelen)"
+    if method == "quasi-Poisson":
+        return f"{verdict} (spreiding {format_nl(phi, 1)}x)"
+    return f"{verdict} (geen extra spreiding)"
 
 
 def models_view(models: pd.DataFrame) -> pd.DataFrame:
@@ -1122,6 +1219,33 @@ def change_example(
     )
 
 
+#: The plan's own reading of its last year (IVP 2023-2026, section 1.1), for the municipality it is about.
+PLAN_READING = (
+    "Het IVP 2023-2026 leest de cijfers van 2022 als een terugkeer naar het niveau van vóór corona: "
+    'woninginbraken en diefstallen uit/vanaf motorvoertuigen zijn "nu in 2022 [...] weer op ongeveer '
+    'gelijke hoogte [...] met 2019" (§1.1).'
+)
+
+
+def plan_reading_note(municipality: str, plan_regions: Iterable[str]) -> str:
+    """Return the plan's reading of its last year, only when the plan is about ``municipality``.
+
+    Examples
+    --------
+    >>> plan_reading_note("GM0363", ["GM1926"])
+    ''
+    >>> plan_reading_note("GM1926", ["GM1926"]).startswith("Het IVP 2023-2026")
+    True
+    """
+    if municipality not in set(plan_regions):
+        return ""
+    return (
+        PLAN_READING
+        + " Het voorbeeld hierboven laat zien dat de toets die terugkeer bij woninginbraak "
+        "niet kan onderscheiden van toeval."
+    )
+
+
 # --------------------------------------------------------------------------- conclusions
 
 #: Words that claim a rise or a fall; only sentences backed by a significant test may use them.
@@ -1197,10 +1321,12 @@ def conclusions(
     def pct(r):
         return format_pct_nl(100 * (r - 1), 0)
 
+    # The adjusted p-values: exact where the series varies like Poisson counts, widened where its
+    # history varies more, so that a normal swing is never written up as a rise or fall.
     for year, cols, what in (
-        (eval_year, ("rate_ratio_vs_base", "p_value_vs_base"),
+        (eval_year, ("rate_ratio_vs_base", "p_value_vs_base_adj"),
          f"{eval_year} t.o.v. peiljaar {base_year}"),
-        (base_year, ("rate_ratio", "p_value"), f"Peiljaar {base_year} t.o.v. {base_year - 1}"),
+        (base_year, ("rate_ratio", "p_value_adj"), f"Peiljaar {base_year} t.o.v. {base_year - 1}"),
     ):  # fmt: skip
         cur = own[own["year"] == year]
         if cur.empty:

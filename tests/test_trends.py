@@ -324,8 +324,8 @@ def _tables(codes, ratio_base, p_base, change, p_trend, verdict_text=None):
     trends = pd.DataFrame({
         "region": "GM1", "code": codes, "label": [f"soort {c}" for c in codes],
         "source": tr.SOURCE_POLICE, "year": 2023, "status": "final",
-        "rate_ratio": 1.0, "p_value": 0.5,
-        "rate_ratio_vs_base": ratio_base, "p_value_vs_base": p_base,
+        "rate_ratio": 1.0, "p_value": 0.5, "p_value_adj": 0.5,
+        "rate_ratio_vs_base": ratio_base, "p_value_vs_base": p_base, "p_value_vs_base_adj": p_base,
         "verdict_vs_base": verdict_text if verdict_text is not None else [""] * n,
     })  # fmt: skip
     models = pd.DataFrame({
@@ -472,3 +472,24 @@ def test_fit_trends_needs_five_years():
     assert out["change_pct"].iloc[0] == pytest.approx(100.0)  # four years: estimated
     assert np.isnan(out["change_pct"].iloc[1]) and out["verdict"].iloc[1] == NA  # three: not
     assert tr.fit_trends(y, p)["verdict"].eq(NA).all()  # default minimum is five years
+
+
+def test_overdispersed_history_widens_the_comparison():
+    # Bicycle thefts alternating 100/200 for six years vary far more than Poisson counts; a rise
+    # from 200 to 260 (+30 %) is then within normal variation, although the exact test calls it
+    # significant. The spread is judged on the years up to the earlier year only.
+    years = list(range(2017, 2024))
+    d = pd.DataFrame({"region": "GM1", "code": "1.2.3", "source": "S", "year": years,
+                      "count": [100.0, 200, 100, 200, 100, 200, 260], "population": 50_000.0})  # fmt: skip
+    out = tr.add_dispersion_adjusted(
+        tr.add_base_changes(tr.add_year_changes(d), 2022), 2022
+    ).set_index("year")
+    # Pearson X2 of a log-linear Poisson fit to 100, 200, 100, 200, 100, 200 (2017-2022), by hand:
+    # the fitted trend is nearly flat at 150, so X2 ~ 6 x 50^2 / 150 = 100 on 4 df: phi ~ 25.
+    assert 20 < out.loc[2023, "dispersion"] < 30
+    assert out.loc[2023, "verdict"] == UP  # exact test: p ~ 0.002
+    assert out.loc[2023, "method"] == "quasi-Poisson"
+    assert out.loc[2023, "verdict_adj"] == NONE
+    se = np.sqrt(out.loc[2023, "dispersion"] * (1 / 200 + 1 / 260))
+    assert out.loc[2023, "ci_high_adj"] == pytest.approx(1.3 * np.exp(1.959963984540054 * se))
+    assert out.loc[2023, "verdict_vs_base_adj"] == NONE
