@@ -70,7 +70,10 @@ def _one(given: dict, out_root: str, force: bool, notebooks_dir: str | None = No
         target = report_dir(Path(out_root), params)
         if not force and up_to_date(target, params):
             return BatchResult(code, "skipped", time.perf_counter() - t, f"up to date: {target}")
-        final = run_report(given, Path(out_root), notebooks_dir=nb_dir, progress=lambda m: None)
+        # the workers already share the cores: one notebook at a time within each report
+        final = run_report(
+            given, Path(out_root), notebooks_dir=nb_dir, jobs=1, progress=lambda m: None
+        )
         return BatchResult(code, "done", time.perf_counter() - t, str(final))
     except IvpError as exc:
         return BatchResult(code, "failed", time.perf_counter() - t, str(exc))

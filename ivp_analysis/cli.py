@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument(
         "--timeout", type=int, default=None, help="seconds one cell may run (default 900)"
     )
+    r.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="notebooks run at once (default: one per core, at most 2)",
+    )
 
     v = sub.add_parser(
         "verify", help="check a report's inputs and re-run it to compare every result table"
@@ -99,7 +105,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from ivp_analysis.report import DEFAULT_CELL_TIMEOUT, load_params_for_cli, run_report
 
     given = load_params_for_cli(args.params, _overrides(args))
-    run_report(given, Path(args.out), cell_timeout=args.timeout or DEFAULT_CELL_TIMEOUT)
+    run_report(
+        given, Path(args.out), cell_timeout=args.timeout or DEFAULT_CELL_TIMEOUT, jobs=args.jobs
+    )
     return 0
 
 

@@ -141,6 +141,7 @@ def run_report(
     *,
     notebooks_dir: Path | None = None,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    jobs: int | None = None,
     progress: Callable[[str], None] = _print,
 ) -> Path:
     """Build one report and return its folder.
@@ -156,6 +157,8 @@ def run_report(
         Folder of the numbered notebooks (default ``notebooks/``).
     cell_timeout : int
         Seconds a single cell may run.
+    jobs : int, optional
+        Notebooks run at once (default: one per core, at most two); the result is the same.
     progress : callable
         Receives one line per step.
 
@@ -166,10 +169,8 @@ def run_report(
     ReportError
         When a notebook fails; the message names it and where its executed copy was kept.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     params, notebooks, specs = prepare(given, notebooks_dir)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
     out_root = Path(out_root)
     final = report_dir(out_root, params)
     kernel = ensure_kernel()
@@ -184,37 +185,11 @@ def run_report(
     (staging / "results").mkdir()
     env_before = {k: os.environ.get(k) for k in KERNEL_ENV}
     os.environ.update(KERNEL_ENV)
-    executed: list[Path] = []
+    executed = [staging / "notebooks" / nb.name for nb in notebooks]
     try:
-        for i, nb in enumerate(notebooks, 1):
-            inject = {
-                k: v for k, v in params.items() if k in specs and nb.name in specs[k].notebooks
-            }
-            if "results_dir" in specs and nb.name in specs["results_dir"].notebooks:
-                inject["results_dir"] = str((staging / "results").resolve())
-            target = staging / "notebooks" / nb.name
-            progress(f"[{i}/{len(notebooks)}] {nb.stem}: running ...")
-            t = time.perf_counter()
-            try:
-                papermill.execute_notebook(
-                    str(nb), str(target), parameters=inject, kernel_name=kernel,
-                    progress_bar=False, log_output=False, execution_timeout=cell_timeout,
-                    cwd=str(nb.parent), report_mode=False,
-                )  # fmt: skip
-            except PapermillExecutionError as exc:
-                kept = _keep_failed(out_root, params, target)
-                raise ReportError(
-                    f"notebook {nb.name} failed in cell {exc.exec_count}: {exc.ename}: "
-                    f"{_first_line(exc.evalue)}; the executed notebook is kept at {kept}"
-                ) from None
-            except Exception as exc:  # kernel death, timeout, ...
-                kept = _keep_failed(out_root, params, target) if target.exists() else None
-                where = f"; the executed notebook is kept at {kept}" if kept else ""
-                raise ReportError(
-                    f"notebook {nb.name} failed: {type(exc).__name__}: {_first_line(str(exc))}{where}"
-                ) from None
-            executed.append(target)
-            progress(f"[{i}/{len(notebooks)}] {nb.stem}: done in {time.perf_counter() - t:.1f} s")
+        _execute_all(
+            notebooks, params, specs, staging, out_root, kernel, cell_timeout, jobs, progress
+        )
         results = sorted((staging / "results").glob("*.csv"))
         progress(f"rendering index.html ({len(results)} result tables)")
         _render(params, executed, results, staging)
@@ -244,6 +219,65 @@ def run_report(
         _remove_if_empty(out_root / ".staging")
     progress(f"report written to {final} in {time.perf_counter() - t0:.1f} s")
     return final
+
+
+def default_jobs() -> int:
+    """Notebooks run at once in one report: one per core, at most two (kernels need memory too)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _execute_all(
+    notebooks, params, specs, staging, out_root, kernel, cell_timeout, jobs, progress
+) -> None:
+    """Run every notebook with papermill, ``jobs`` at a time; raise for the first that failed.
+
+    The notebooks are independent (each reads the shipped data and writes its own result tables),
+    so they can run in parallel kernels; the report is assembled in notebook order afterwards.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = len(notebooks)
+
+    def run(i: int, nb: Path) -> str | None:
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        inject = {k: v for k, v in params.items() if k in specs and nb.name in specs[k].notebooks}
+        if "results_dir" in specs and nb.name in specs["results_dir"].notebooks:
+            inject["results_dir"] = str((staging / "results").resolve())
+        target = staging / "notebooks" / nb.name
+        progress(f"[{i}/{n}] {nb.stem}: running ...")
+        t = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(nb), str(target), parameters=inject, kernel_name=kernel,
+                progress_bar=False, log_output=False, execution_timeout=cell_timeout,
+                cwd=str(nb.parent), report_mode=False,
+            )  # fmt: skip
+        except PapermillExecutionError as exc:
+            kept = _keep_failed(out_root, params, target)
+            return (f"notebook {nb.name} failed in cell {exc.exec_count}: {exc.ename}: "
+                    f"{_first_line(exc.evalue)}; the executed notebook is kept at {kept}")  # fmt: skip
+        except Exception as exc:  # kernel death, timeout, ...
+            kept = _keep_failed(out_root, params, target) if target.exists() else None
+            where = f"; the executed notebook is kept at {kept}" if kept else ""
+            return (
+                f"notebook {nb.name} failed: {type(exc).__name__}: {_first_line(str(exc))}{where}"
+            )
+        progress(f"[{i}/{n}] {nb.stem}: done in {time.perf_counter() - t:.1f} s")
+        return None
+
+    if jobs <= 1:
+        for i, nb in enumerate(notebooks, 1):
+            error = run(i, nb)
+            if error:
+                raise ReportError(error)
+        return
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        errors = list(pool.map(run, range(1, n + 1), notebooks))
+    failed = [e for e in errors if e]
+    if failed:
+        raise ReportError(failed[0] + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""))
 
 
 def _first_line(text: str) -> str:
