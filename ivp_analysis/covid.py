@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from ivp_analysis import countmodels, paths
+from ivp_analysis import countmodels, diskcache, paths
+from ivp_analysis.errors import ParameterError
 
 #: Average month length in days: counts are normalised to this (``count / days x 365.25 / 12``).
 AVERAGE_MONTH_DAYS = 365.25 / 12
@@ -190,6 +191,24 @@ def month_phase(months, phases: pd.DataFrame) -> pd.Series:
 
 
 # =========================================================================== national data
+
+
+def check_municipal_pre_period(first_year: int, last_year: int) -> None:
+    """Refuse a municipal pre-period that is not at least two years before 2020.
+
+    Examples
+    --------
+    >>> check_municipal_pre_period(2012, 2019)
+    >>> check_municipal_pre_period(2015, 2020)
+    Traceback (most recent call last):
+    ...
+    ivp_analysis.errors.ParameterError: covid_municipal_pre_start/covid_municipal_pre_end = 2015-2020: the municipal pre-period must end before 2020 and span at least two years
+    """
+    if not first_year < last_year < 2020:
+        raise ParameterError(
+            f"covid_municipal_pre_start/covid_municipal_pre_end = {first_year}-{last_year}: "
+            "the municipal pre-period must end before 2020 and span at least two years"
+        )
 
 
 def month_length_factor(months) -> np.ndarray:
@@ -1052,6 +1071,7 @@ def _fit_and_forecast(counts, population, codes, starts, fit_start, fit_end, fc_
     return fit, pred, fc_months, Y
 
 
+@diskcache.memoize("covid", modules=("covid", "countmodels"))
 def national_counterfactual(
     counts: pd.DataFrame,
     population: pd.Series,
@@ -1271,6 +1291,7 @@ def _code_notes(breaks: pd.DataFrame) -> dict[str, str]:
     return {k: "; ".join(v) for k, v in notes.items()}
 
 
+@diskcache.memoize("covid", modules=("covid", "countmodels"))
 def backtest(
     counts: pd.DataFrame,
     population: pd.Series,
@@ -1346,6 +1367,7 @@ def compare_verdicts(base: pd.DataFrame, other: pd.DataFrame, name: str) -> pd.D
     }).reset_index(drop=True)  # fmt: skip
 
 
+@diskcache.memoize("covid", modules=("covid", "countmodels"))
 def sensitivity(
     counts, population, codes, starts, settings: NationalSettings, base_summary: pd.DataFrame,
     phases=None, breaks=None, pre_start_alt: str = "2015-01",
@@ -1437,6 +1459,7 @@ def municipal_panel(
     return y.to_numpy(float), filled, imputed & np.isfinite(filled), idx
 
 
+@diskcache.memoize("covid", modules=("covid", "countmodels"))
 def municipal_counterfactual(
     crime: pd.DataFrame,
     population: pd.DataFrame,

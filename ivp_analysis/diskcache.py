@@ -112,3 +112,76 @@ def cached(name: str, cache_key: str, build: Callable[[], T]) -> T:
     except OSError:
         pass  # a read-only home only costs speed
     return value
+
+
+def content_digest(obj: object) -> str:
+    """Return a SHA-256 of the content of a value: frames and arrays by their data, others by repr.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"x": [1, 2]})
+    >>> content_digest(a) == content_digest(a.copy()) != content_digest(a.assign(x=[1, 3]))
+    True
+    """
+    import numpy as np
+    import pandas as pd
+
+    h = hashlib.sha256()
+
+    def feed(o: object) -> None:
+        if isinstance(o, pd.DataFrame | pd.Series | pd.Index):
+            h.update(type(o).__name__.encode())
+            if isinstance(o, pd.DataFrame):
+                h.update(repr(list(o.columns)).encode() + repr(list(o.dtypes.astype(str))).encode())
+            h.update(pd.util.hash_pandas_object(o, index=True).to_numpy().tobytes())
+        elif isinstance(o, np.ndarray):
+            h.update(f"{o.dtype}{o.shape}".encode())
+            h.update(
+                np.ascontiguousarray(o).tobytes()
+                if o.dtype != object
+                else repr(o.tolist()).encode()
+            )
+        elif isinstance(o, dict):
+            for k in sorted(o, key=repr):
+                feed(k)
+                feed(o[k])
+        elif isinstance(o, list | tuple):
+            h.update(f"{type(o).__name__}{len(o)}".encode())
+            for x in o:
+                feed(x)
+        elif hasattr(o, "__dataclass_fields__"):
+            feed(type(o).__name__)
+            feed({k: getattr(o, k) for k in o.__dataclass_fields__})
+        else:
+            h.update(repr(o).encode())
+        h.update(b"\0")
+
+    feed(obj)
+    return h.hexdigest()
+
+
+def memoize(name: str, modules: Iterable[str]):
+    """Cache a pure function's result on disk, keyed on the content of its arguments and code.
+
+    For expensive results that do not depend on the municipality (national models, all
+    municipalities' models): a batch of reports computes them once. The key covers every
+    argument's content (frames by their data), the source of ``modules`` and the package
+    versions, so any change of input or code computes afresh.
+    """
+    modules = tuple(modules)
+
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        import functools
+
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            if not enabled():
+                return fn(*args, **kwargs)
+            k = key(modules=modules, extra=(fn.__qualname__, content_digest((args, kwargs))))
+            return cached(name, k, lambda: fn(*args, **kwargs))
+
+        inner.uncached = fn  # type: ignore[attr-defined]
+        return inner
+
+    return wrap

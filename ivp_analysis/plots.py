@@ -576,6 +576,7 @@ def benchmark_figure(
               frameon=False)  # fmt: skip
     year = int(bench["year"].iloc[0]) if len(bench) else ""
     ax.set_title(f"{name} naast de vergelijkingsgroep, {year}", pad=14)
+    return fig
 
 
 # ---- covid ----

@@ -23,6 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from ivp_analysis import countmodels as cm
+from ivp_analysis import diskcache
 from ivp_analysis.display import format_nl, format_pct_nl
 from ivp_analysis.errors import ParameterError
 
@@ -557,6 +558,7 @@ def matrices(long: pd.DataFrame, keys: list[str], first_year: int, last_year: in
     return y, p
 
 
+@diskcache.memoize("trends", modules=("trends", "countmodels"))
 def fit_all_municipalities(
     all_muni: pd.DataFrame, first_year: int, last_year: int, level: float = 0.95
 ) -> pd.DataFrame:
