@@ -297,6 +297,9 @@ def fit_poisson(y, X, exposure) -> CountFit:
         beta = beta + step
         done = np.max(np.abs(step), axis=1) < _TOL
         converged |= done
+        # An estimate running off to infinity (all cases in the first or last year) has no
+        # maximum: stop it instead of iterating on.
+        estimable &= np.isfinite(beta).all(1) & (np.abs(beta).max(1) < 50)
         if np.all(converged | ~estimable):
             break
     mu = np.exp(offset + beta @ X.T)
@@ -387,7 +390,9 @@ def fit_negbin(y, X, exposure, start: CountFit | None = None) -> CountFit:
     # moment start for alpha
     num = (w * ((y_ - mu) ** 2 - y_)).sum(1)
     den = np.maximum((w * mu**2).sum(1), 1e-300)
-    alpha0 = np.clip(num / den, 0.05, 10.0)
+    alpha0 = np.clip(num / den, 1e-6, 10.0)
+    # NB2 score for alpha at 0 (Poisson): positive means the maximum lies inside, alpha > 0
+    score0 = (w * ((y_ - mu) ** 2 - y_)).sum(1)
     theta = np.log(alpha0)
     params = np.column_stack([beta, theta])
     converged = np.zeros(S, dtype=bool)
@@ -406,6 +411,9 @@ def fit_negbin(y, X, exposure, start: CountFit | None = None) -> CountFit:
             scale = np.maximum(np.abs(np.einsum("sii->si", hess)), 1e-8)
             step[bad] = grad[bad] / scale[bad]
         step = np.where(active[:, None], step, 0.0)
+        # at most a factor e^2 on alpha per step: no jumps across the likelihood's flat tail
+        big = np.abs(step[:, p]) > 2.0
+        step[big] *= (2.0 / np.abs(step[big, p]))[:, None]
         factor = np.ones(S)
         for _half in range(40):
             trial = params + factor[:, None] * step
@@ -418,8 +426,9 @@ def fit_negbin(y, X, exposure, start: CountFit | None = None) -> CountFit:
         params = np.where(active[:, None], trial, params)
         ll = np.where(active, t_ll, ll)
         converged |= active & (np.max(np.abs(factor[:, None] * step), axis=1) < _TOL)
-        # dispersion on the boundary: the Poisson model is the MLE
-        converged |= active & (params[:, p] < np.log(_MIN_ALPHA))
+        # dispersion on the boundary: the Poisson model is the MLE (only when the score says so)
+        converged |= active & (params[:, p] < np.log(_MIN_ALPHA)) & (score0 <= 0)
+        params[:, p] = np.maximum(params[:, p], np.log(_MIN_ALPHA) - 2.0)
     alpha = np.exp(params[:, p])
     boundary = alpha < _MIN_ALPHA * 10
     mu = np.exp(offset + params[:, :p] @ X_.T)
@@ -477,17 +486,16 @@ def _subset(fit: CountFit, mask: np.ndarray) -> CountFit:
 
 
 def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve a batch of small systems; a singular or non-finite one gives NaN, in one pass."""
     out = np.full(b.shape, np.nan)
-    det_ok = np.isfinite(a).all(axis=(1, 2)) & np.isfinite(b).all(axis=1)
-    if det_ok.any():
-        try:
-            out[det_ok] = np.linalg.solve(a[det_ok], b[det_ok][..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            for i in np.where(det_ok)[0]:
-                try:
-                    out[i] = np.linalg.solve(a[i], b[i])
-                except np.linalg.LinAlgError:
-                    pass
+    ok = np.isfinite(a).all(axis=(1, 2)) & np.isfinite(b).all(axis=1)
+    if ok.any():
+        # relative condition check first, so one singular matrix cannot force a slow fallback
+        cond = np.full(len(a), np.inf)
+        cond[ok] = np.linalg.cond(a[ok])
+        ok &= cond < 1e14
+    if ok.any():
+        out[ok] = np.linalg.solve(a[ok], b[ok][..., None])[..., 0]
     return out
 
 
