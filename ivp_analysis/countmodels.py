@@ -398,37 +398,37 @@ def fit_negbin(y, X, exposure, start: CountFit | None = None) -> CountFit:
     converged = np.zeros(S, dtype=bool)
     ll = _nb_ll(y_, mu, np.exp(theta), w)
     for _ in range(_MAX_ITER):
-        active = ok & ~converged
-        if not active.any():
+        act = np.where(ok & ~converged)[0]  # work on the series still moving only
+        if not len(act):
             break
-        b, t = params[:, :p], params[:, p]
-        mu = np.exp(offset + b @ X_.T)
-        grad, hess = _nb_derivatives(y_, X_, mu, np.exp(t), w)
+        ya, oa, wa, pa = y_[act], offset[act], w[act], params[act]
+        mu = np.exp(oa + pa[:, :p] @ X_.T)
+        grad, hess = _nb_derivatives(ya, X_, mu, np.exp(pa[:, p]), wa)
         step = _solve(-hess, grad)
         # If the Hessian is not negative definite, fall back to a scaled gradient step.
         bad = ~np.all(np.isfinite(step), axis=1) | (np.einsum("sp,sp->s", step, grad) <= 0)
         if bad.any():
             scale = np.maximum(np.abs(np.einsum("sii->si", hess)), 1e-8)
             step[bad] = grad[bad] / scale[bad]
-        step = np.where(active[:, None], step, 0.0)
         # at most a factor e^2 on alpha per step: no jumps across the likelihood's flat tail
         big = np.abs(step[:, p]) > 2.0
         step[big] *= (2.0 / np.abs(step[big, p]))[:, None]
-        factor = np.ones(S)
+        factor = np.ones(len(act))
+        lla = ll[act]
         for _half in range(40):
-            trial = params + factor[:, None] * step
-            t_mu = np.exp(offset + trial[:, :p] @ X_.T)
-            t_ll = _nb_ll(y_, t_mu, np.exp(trial[:, p]), w)
-            worse = active & ~(t_ll >= ll - 1e-12) & (factor > 1e-10)
+            trial = pa + factor[:, None] * step
+            t_ll = _nb_ll(ya, np.exp(oa + trial[:, :p] @ X_.T), np.exp(trial[:, p]), wa)
+            worse = ~(t_ll >= lla - 1e-12) & (factor > 1e-10)
             if not worse.any():
                 break
             factor = np.where(worse, factor / 2.0, factor)
-        params = np.where(active[:, None], trial, params)
-        ll = np.where(active, t_ll, ll)
-        converged |= active & (np.max(np.abs(factor[:, None] * step), axis=1) < _TOL)
+        trial[:, p] = np.maximum(trial[:, p], np.log(_MIN_ALPHA) - 2.0)
+        params[act] = trial
+        ll[act] = t_ll
+        done = np.max(np.abs(factor[:, None] * step), axis=1) < _TOL
         # dispersion on the boundary: the Poisson model is the MLE (only when the score says so)
-        converged |= active & (params[:, p] < np.log(_MIN_ALPHA)) & (score0 <= 0)
-        params[:, p] = np.maximum(params[:, p], np.log(_MIN_ALPHA) - 2.0)
+        done |= (trial[:, p] < np.log(_MIN_ALPHA)) & (score0[act] <= 0)
+        converged[act] = done
     alpha = np.exp(params[:, p])
     boundary = alpha < _MIN_ALPHA * 10
     mu = np.exp(offset + params[:, :p] @ X_.T)
