@@ -56,7 +56,11 @@ def up_to_date(report: Path, params: dict) -> bool:
         p = paths.ROOT / e["path"]
         if not p.exists() or manifest.sha256_file(p) != e["sha256"]:
             return False
-    return all((report / e["path"]).exists() for e in rep.get("results", []))
+    # a result table edited or removed after the run makes the report out of date
+    return all(
+        (report / e["path"]).exists() and manifest.sha256_file(report / e["path"]) == e["sha256"]
+        for e in rep.get("results", [])
+    )
 
 
 def _one(given: dict, out_root: str, force: bool, notebooks_dir: str | None = None) -> BatchResult:

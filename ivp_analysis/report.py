@@ -67,7 +67,7 @@ def kernel_spec() -> dict:
             "ipykernel_launcher",
             "-f",
             "{connection_file}",
-            "--IPKernelApp.log_level=ERROR",
+            "--IPKernelApp.log_level=CRITICAL",
         ],  # fmt: skip
         "display_name": "Python (ivp-analysis)",
         "language": "python",

@@ -25,6 +25,12 @@ def test_batch_runs_in_parallel_isolates_failures_and_skips_up_to_date(tmp_path)
     again = run_batch(["GM1926"], {"moment": "tussenevaluatie-2024"}, tmp_path, workers=1,
                       notebooks_dir=FIXTURES / "ok", progress=lambda m: None)  # fmt: skip
     assert again[0].status == "skipped"
+    edited = tmp_path / "GM1926" / "tussenevaluatie-2024" / "results" / "fixture_table.csv"
+    edited.write_text(edited.read_text().replace("1.5", "1.6"))
+    rebuilt = run_batch(["GM1926"], {"moment": "tussenevaluatie-2024"}, tmp_path, workers=1,
+                        notebooks_dir=FIXTURES / "ok", progress=lambda m: None)  # fmt: skip
+    assert rebuilt[0].status == "done"  # an edited result is not up to date
+    assert "1.5" in edited.read_text()
     forced = run_batch(["GM1926"], {"moment": "tussenevaluatie-2024"}, tmp_path, workers=1, force=True,
                        notebooks_dir=FIXTURES / "ok", progress=lambda m: None)  # fmt: skip
     assert forced[0].status == "done"
