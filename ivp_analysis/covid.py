@@ -568,6 +568,17 @@ def _moments(Y, X):
     return A, B + np.swapaxes(B, 1, 2), Cl, D, n, first
 
 
+def _ar1_inputs(Y, X):
+    """Return (Y, X, p, moments, S) for the AR(1) regression, refusing series that are too short."""
+    Y = np.atleast_2d(np.asarray(Y, dtype=float))
+    X = np.asarray(X, dtype=float)
+    p = X.shape[1]
+    mom = _moments(Y, X)
+    if np.any(mom[4] < p + 2):
+        raise ValueError(f"every series needs at least {p + 2} observations")
+    return Y, X, p, mom, Y.shape[0]
+
+
 def _evaluate(phi, mom, p, method):
     A, B2, Cl, D, n, _first = mom
     f = phi[:, None, None]
@@ -620,14 +631,7 @@ def fit_ar1_regression(
     """
     if method not in ("ml", "reml"):
         raise ValueError("method must be 'ml' or 'reml'")
-    Y = np.atleast_2d(np.asarray(Y, dtype=float))
-    X = np.asarray(X, dtype=float)
-    p = X.shape[1]
-    mom = _moments(Y, X)
-    n = mom[4]
-    if np.any(n < p + 2):
-        raise ValueError(f"every series needs at least {p + 2} observations")
-    S = Y.shape[0]
+    Y, X, p, mom, S = _ar1_inputs(Y, X)
     if phi is not None:
         return _ar1_fit_at(np.full(S, float(phi)), Y, X, mom, method)
     lo, hi = phi_bounds
@@ -855,15 +859,9 @@ def predictive_ar1(
     >>> bool(np.all(lo < pr.median()) and np.all(pr.median() < hi))
     True
     """
-    Y = np.atleast_2d(np.asarray(Y, dtype=float))
-    X = np.asarray(X, dtype=float)
-    X_future = np.atleast_2d(np.asarray(X_future, dtype=float))
-    p = X.shape[1]
-    mom = _moments(Y, X)
+    Y, X, p, mom, S = _ar1_inputs(Y, X)
     n = mom[4]
-    if np.any(n < p + 2):
-        raise ValueError(f"every series needs at least {p + 2} observations")
-    S = Y.shape[0]
+    X_future = np.atleast_2d(np.asarray(X_future, dtype=float))
     grid = np.arange(bounds[0], bounds[1] + 1e-9, step)
     objs = np.stack([_evaluate(np.full(S, g), mom, p, method)[0] for g in grid], axis=1)
     w = np.exp(objs - objs.max(axis=1, keepdims=True))
