@@ -46,7 +46,7 @@ format: $(STAMP) ## reformat code and notebooks with ruff
 	$(BIN)/ruff format .
 
 lab: $(STAMP) ## open JupyterLab on notebooks/ with the ivp-analysis kernel
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 bench: $(STAMP) ## run the benchmark scripts and print their figures
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
