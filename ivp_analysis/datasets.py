@@ -142,9 +142,7 @@ def municipalities() -> pd.DataFrame:
     >>> len(m), m.set_index("region").loc["GM1926", "region_name"]
     (342, 'Pijnacker-Nootdorp')
     """
-    df = municipal_crime()[["region", "region_name"]].drop_duplicates()
-    df = df[df["region"] != "GM0000"]
-    return df.sort_values("region").reset_index(drop=True)
+    return pd.DataFrame(list(municipality_codes().items()), columns=["region", "region_name"])
 
 
 def describe() -> pd.DataFrame:

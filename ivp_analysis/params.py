@@ -230,20 +230,18 @@ def _check_values(p: dict) -> None:
 
 
 def _check_municipality(code: str) -> None:
-    import pandas as pd
-
     from ivp_analysis.datasets import municipality_codes
 
-    known = pd.DataFrame(list(municipality_codes().items()), columns=["region", "region_name"])
+    known = municipality_codes()
     if re.fullmatch(r"\d{1,4}", code):
         raise ParameterError(
             f"municipality {code!r} is not a CBS code; write it with the prefix, e.g. 'GM{int(code):04d}'"
         )
     if not re.fullmatch(r"GM\d{4}", code):
-        hits = known[known["region_name"].str.lower() == code.lower()]
-        hint = f"; {code} is {hits.iloc[0]['region']}" if len(hits) else ""
+        hits = [c for c, name in known.items() if name.lower() == code.lower()]
+        hint = f"; {code} is {hits[0]}" if hits else ""
         raise ParameterError(f"municipality must be a CBS code like 'GM1926', got {code!r}{hint}")
-    if code not in set(known["region"]):
+    if code not in known:
         raise ParameterError(
             f"municipality {code} is not in the shipped data "
             f"(data/raw/politie-47018ned-gemeente-selected-types/data.json, {len(known)} municipalities); "

@@ -591,6 +591,17 @@ PHASE_KIND_NL = {
 }
 
 
+def _finish_panels(fig, axes, used: int, xlabel: str, bands: list, ncol: int, below: float) -> None:
+    """Hide unused panels, label the bottom row and put one legend (series and phases) below."""
+    for ax in axes.ravel()[used:]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+    handles, labels = axes.ravel()[0].get_legend_handles_labels()
+    fig.legend(handles + bands, labels + [b.get_label() for b in bands], loc="lower center",
+               ncol=ncol, fontsize=8, bbox_to_anchor=(0.5, -below))  # fmt: skip
+
+
 def _to_year_fraction(ts: pd.Timestamp) -> float:
     start = pd.Timestamp(year=ts.year, month=1, day=1)
     days = 366 if ts.is_leap_year else 365
@@ -692,13 +703,7 @@ def covid_national_panels(
         ax.set_ylim(bottom=0)
         dutch_axis(ax)
         ax.tick_params(labelsize=8)
-    for ax in axes.ravel()[len(codes) :]:
-        ax.set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("Maand")
-    handles, labels = axes.ravel()[0].get_legend_handles_labels()
-    fig.legend(handles + bands, labels + [b.get_label() for b in bands], loc="lower center",
-               ncol=4, fontsize=8, bbox_to_anchor=(0.5, -0.02 - 0.02 / nrows))  # fmt: skip
+    _finish_panels(fig, axes, len(codes), "Maand", bands, ncol=4, below=0.02 + 0.02 / nrows)
     fig.suptitle("Geregistreerde misdrijven tegenover de verwachting zonder COVID-19 (Nederland)",
                  fontweight="bold")  # fmt: skip
     fig.tight_layout(rect=(0, 0.06 / max(nrows / 2, 1), 1, 0.97))
@@ -853,13 +858,7 @@ def covid_municipal_series(
         ax.set_xticks(range(int(s["year"].min()), int(s["year"].max()) + 1, 2))
         dutch_axis(ax)
         ax.tick_params(labelsize=8)
-    for ax in axes.ravel()[len(codes) :]:
-        ax.set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("Jaar")
-    handles, labels = axes.ravel()[0].get_legend_handles_labels()
-    fig.legend(handles + bands, labels + [b.get_label() for b in bands], loc="lower center", ncol=3,
-               fontsize=8, bbox_to_anchor=(0.5, -0.03))  # fmt: skip
+    _finish_panels(fig, axes, len(codes), "Jaar", bands, ncol=3, below=0.03)
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout(rect=(0, 0.05, 1, 0.97))
     return fig
