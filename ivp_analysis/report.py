@@ -226,6 +226,44 @@ def default_jobs() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+#: Seconds between saves of a running notebook (papermill's own engine saves around every cell).
+SAVE_EVERY = 10.0
+
+
+def _engine() -> str:
+    """Register and name papermill's nbclient engine with fewer saves of the running notebook.
+
+    Papermill writes the whole output notebook (figures included) before and after every cell:
+    about 40 writes of up to 2 MB per notebook, a second of a report's time. This engine saves
+    at most every ``SAVE_EVERY`` seconds while the notebook runs, and always at the end, also
+    when a cell fails, times out or the kernel dies, so a failed notebook is kept as before.
+    """
+    from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
+
+    class Manager(NotebookExecutionManager):
+        def save(self, **kwargs):
+            finished = self.end_time is not None
+            if finished or (self.now() - self.last_save_time).total_seconds() >= SAVE_EVERY:
+                super().save(**kwargs)
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True,
+                             log_output=False, autosave_cell_every=30, **kwargs):  # fmt: skip
+            nb_man = Manager(nb, output_path=output_path, progress_bar=progress_bar,
+                             log_output=log_output, autosave_cell_every=autosave_cell_every)  # fmt: skip
+            nb_man.notebook_start()
+            try:
+                cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
+            finally:
+                nb_man.cleanup_pbar()
+                nb_man.notebook_complete()
+            return nb_man.nb
+
+    papermill_engines.register("ivp", Engine)
+    return "ivp"
+
+
 def _execute_all(
     notebooks, params, specs, staging, out_root, kernel, cell_timeout, jobs, progress
 ) -> None:
@@ -252,7 +290,7 @@ def _execute_all(
             papermill.execute_notebook(
                 str(nb), str(target), parameters=inject, kernel_name=kernel,
                 progress_bar=False, log_output=False, execution_timeout=cell_timeout,
-                cwd=str(nb.parent), report_mode=False,
+                cwd=str(nb.parent), report_mode=False, engine_name=_engine(),
             )  # fmt: skip
         except PapermillExecutionError as exc:
             kept = _keep_failed(out_root, params, target)

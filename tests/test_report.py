@@ -140,3 +140,17 @@ def test_good_parameters_do_reach_the_notebook(tmp_path):
     report.run_report({"municipality": "GM0599", "marker": str(marker)}, tmp_path / "out",
                       notebooks_dir=FIXTURES / "ok", progress=QUIET)  # fmt: skip
     assert marker.read_text() == "GM0599"
+
+
+def test_a_dead_kernel_keeps_the_notebook_up_to_the_crash(tmp_path):
+    # the report's papermill engine saves the running notebook seldom (for speed), so this
+    # checks that it still saves it when the kernel dies in the middle
+    with pytest.raises(ReportError) as err:
+        report.run_report({"municipality": "GM1926"}, tmp_path, notebooks_dir=FIXTURES / "dies",
+                          progress=QUIET)  # fmt: skip
+    msg = str(err.value)
+    assert "02_dies.ipynb" in msg and "DeadKernelError" in msg
+    kept = tmp_path / ".failed" / "GM1926-tussenevaluatie-2024" / "02_dies.ipynb"
+    assert kept.is_file() and str(kept) in msg
+    assert "uitvoer van voor het stoppen" in kept.read_text(encoding="utf-8")
+    assert not (tmp_path / "GM1926").exists()
