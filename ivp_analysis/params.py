@@ -11,6 +11,7 @@ import ast
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -90,16 +91,24 @@ def notebook_paths(notebooks_dir: Path | None = None) -> list[Path]:
     return sorted(p for p in d.glob("*.ipynb") if re.match(r"^\d\d_", p.name))
 
 
+@lru_cache(maxsize=64)
+def _inspect(path: str, mtime_ns: int, size: int) -> dict:
+    # a report checks its parameters twice (command line, then run): read each notebook once;
+    # size and modification time are in the key so an edited notebook is read again
+    import papermill  # imported late: it is slow to import
+
+    return papermill.inspect_notebook(path)
+
+
 def parameter_specs(notebooks: list[Path]) -> dict[str, ParamSpec]:
     """Read the parameters cells of ``notebooks`` into one table of allowed parameters.
 
     A parameter declared by several notebooks must have the same type in each.
     """
-    import papermill  # imported late: it is slow to import
-
     specs: dict[str, ParamSpec] = {}
     for nb in notebooks:
-        for name, info in papermill.inspect_notebook(str(nb)).items():
+        st = Path(nb).stat()
+        for name, info in _inspect(str(nb), st.st_mtime_ns, st.st_size).items():
             type_name = info["inferred_type_name"]
             if type_name not in _TYPES:
                 raise ParameterError(
