@@ -42,6 +42,10 @@ PER_INHABITANTS = 100_000
 
 PHASES_FILE = "covid_phases.csv"
 BREAKS_FILE = "covid_series_breaks.csv"
+# the disk cache of the national and municipal models: their code and the data files they read
+# when no phase or break table is passed
+_MODEL_CODE = ("covid", "countmodels")
+_MODEL_FILES = (paths.DATA_DIR / PHASES_FILE, paths.DATA_DIR / BREAKS_FILE)
 PHASE_COLUMNS = ["phase_id", "label", "start", "end", "kind", "description", "source"]
 PHASE_KINDS = ("lockdown", "maatregelen", "versoepeling")
 
@@ -1069,7 +1073,7 @@ def _fit_and_forecast(counts, population, codes, starts, fit_start, fit_end, fc_
     return fit, pred, fc_months, Y
 
 
-@diskcache.memoize("covid", modules=("covid", "countmodels"))
+@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
 def national_counterfactual(
     counts: pd.DataFrame,
     population: pd.Series,
@@ -1160,6 +1164,7 @@ def _verdict(sides_sig: np.ndarray) -> str:
     return VERDICT_WITHIN
 
 
+@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
 def phase_summary(
     national: pd.DataFrame,
     predictive: AR1Predictive,
@@ -1289,7 +1294,7 @@ def _code_notes(breaks: pd.DataFrame) -> dict[str, str]:
     return {k: "; ".join(v) for k, v in notes.items()}
 
 
-@diskcache.memoize("covid", modules=("covid", "countmodels"))
+@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
 def backtest(
     counts: pd.DataFrame,
     population: pd.Series,
@@ -1365,7 +1370,7 @@ def compare_verdicts(base: pd.DataFrame, other: pd.DataFrame, name: str) -> pd.D
     }).reset_index(drop=True)  # fmt: skip
 
 
-@diskcache.memoize("covid", modules=("covid", "countmodels"))
+@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
 def sensitivity(
     counts, population, codes, starts, settings: NationalSettings, base_summary: pd.DataFrame,
     phases=None, breaks=None, pre_start_alt: str = "2015-01",
@@ -1457,7 +1462,7 @@ def municipal_panel(
     return y.to_numpy(float), filled, imputed & np.isfinite(filled), idx
 
 
-@diskcache.memoize("covid", modules=("covid", "countmodels"))
+@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
 def municipal_counterfactual(
     crime: pd.DataFrame,
     population: pd.DataFrame,

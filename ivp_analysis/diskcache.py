@@ -161,15 +161,17 @@ def content_digest(obj: object) -> str:
     return h.hexdigest()
 
 
-def memoize(name: str, modules: Iterable[str]):
+def memoize(name: str, modules: Iterable[str], files: Iterable[str | Path] = ()):
     """Cache a pure function's result on disk, keyed on the content of its arguments and code.
 
     For expensive results that do not depend on the municipality (national models, all
     municipalities' models): a batch of reports computes them once. The key covers every
-    argument's content (frames by their data), the source of ``modules`` and the package
+    argument's content (frames by their data), the source of ``modules``, the bytes of
+    ``files`` (data files the function reads when an argument is left out) and the package
     versions, so any change of input or code computes afresh.
     """
     modules = tuple(modules)
+    files = tuple(files)
 
     def wrap(fn: Callable[..., T]) -> Callable[..., T]:
         import functools
@@ -178,7 +180,8 @@ def memoize(name: str, modules: Iterable[str]):
         def inner(*args, **kwargs):
             if not enabled():
                 return fn(*args, **kwargs)
-            k = key(modules=modules, extra=(fn.__qualname__, content_digest((args, kwargs))))
+            k = key(files=files, modules=modules,
+                    extra=(fn.__qualname__, content_digest((args, kwargs))))  # fmt: skip
             return cached(name, k, lambda: fn(*args, **kwargs))
 
         inner.uncached = fn  # type: ignore[attr-defined]

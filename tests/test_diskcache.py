@@ -50,3 +50,25 @@ def test_switched_off_and_damaged_entries(cache_in, monkeypatch):
     monkeypatch.setenv("IVP_NO_CACHE", "1")
     assert diskcache.cached("t", k, lambda: calls.append(1) or 3) == 3
     assert len(calls) == 3
+
+
+def test_memoize_sees_the_arguments_and_the_default_files(cache_in):
+    import pandas as pd
+
+    table = cache_in / "phases.csv"
+    table.write_text("fase\nlockdown\n")
+    calls = []
+
+    @diskcache.memoize("t", modules=["diskcache"], files=[table])
+    def count_rows(frame, extra=None):
+        # reads the file when no extra table is given, like covid.phase_summary
+        calls.append(1)
+        return len(frame) + len((extra or table.read_text()).splitlines())
+
+    f = pd.DataFrame({"x": [1, 2]})
+    assert count_rows(f) == 4 and count_rows(f.copy()) == 4
+    assert len(calls) == 1  # the same content came from the cache
+    assert count_rows(f.assign(x=[1, 3])) == 4 and len(calls) == 2  # other content
+    table.write_text("fase\nlockdown\navondklok\n")
+    assert count_rows(f) == 5 and len(calls) == 3  # the default file changed
+    assert count_rows.uncached(f) == 5 and len(calls) == 4
