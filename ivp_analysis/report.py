@@ -302,20 +302,87 @@ def _execute_all(
             return (
                 f"notebook {nb.name} failed: {type(exc).__name__}: {_first_line(str(exc))}{where}"
             )
-        progress(f"[{i}/{n}] {nb.stem}: done in {time.perf_counter() - t:.1f} s")
+        seconds[str(nb.resolve())] = took = time.perf_counter() - t
+        progress(f"[{i}/{n}] {nb.stem}: done in {took:.1f} s")
         return None
 
+    seconds: dict[str, float] = {}
     if jobs <= 1:
         for i, nb in enumerate(notebooks, 1):
             error = run(i, nb)
             if error:
                 raise ReportError(error)
+        _remember_durations(seconds)
         return
+    # longest first (as long as the last run took), so no kernel is left running alone at the end
+    order = longest_first([str(nb.resolve()) for nb in notebooks], _remembered_durations())
+    errors: list[str | None] = [None] * n
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        errors = list(pool.map(run, range(1, n + 1), notebooks))
+        for k, error in zip(
+            order, pool.map(lambda k: run(k + 1, notebooks[k]), order), strict=True
+        ):
+            errors[k] = error
     failed = [e for e in errors if e]
     if failed:
         raise ReportError(failed[0] + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""))
+    _remember_durations(seconds)
+
+
+def longest_first(names: list[str], seconds: dict[str, float]) -> list[int]:
+    """Return the positions of ``names`` in the order to start them: longest expected run first.
+
+    Notebooks without a remembered duration keep their place after those with one.
+
+    Examples
+    --------
+    >>> longest_first(["00_a", "01_b", "02_c", "03_d"], {"01_b": 3.6, "02_c": 3.4, "00_a": 2.3})
+    [1, 2, 0, 3]
+    >>> longest_first(["00_a", "01_b"], {})
+    [0, 1]
+    """
+    return sorted(
+        range(len(names)), key=lambda k: (names[k] not in seconds, -seconds.get(names[k], 0))
+    )
+
+
+def _durations_file() -> Path:
+    from ivp_analysis import diskcache
+
+    return diskcache.cache_dir() / "notebook-seconds.json"
+
+
+def _remembered_durations() -> dict[str, float]:
+    """Seconds each notebook (by full path) took in its last run; only used to order the next."""
+    import json
+
+    from ivp_analysis import diskcache
+
+    if not diskcache.enabled():
+        return {}
+    try:
+        data = json.loads(_durations_file().read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in data.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}  # absent or damaged: notebook order
+
+
+def _remember_durations(seconds: dict[str, float]) -> None:
+    import json
+    import tempfile
+
+    from ivp_analysis import diskcache
+
+    if not diskcache.enabled() or not seconds:
+        return
+    path = _durations_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({**_remembered_durations(), **seconds}, f, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only costs speed
 
 
 def _first_line(text: str) -> str:
