@@ -631,14 +631,28 @@ def phase_bands(ax, phases: pd.DataFrame, *, years: bool = False, legend: bool =
 
     Returns legend handles (one per kind of phase) so a figure can show one legend.
     """
-    for r in phases.itertuples():
-        start, end = r.start, r.end + pd.Timedelta(days=1)
+    import matplotlib.dates as mdates
+    from matplotlib.collections import PolyCollection
+    from matplotlib.colors import to_rgba
+
+    spans, colours = [], []
+    for start, end, kind in zip(phases["start"], phases["end"], phases["kind"], strict=True):
+        end = end + pd.Timedelta(days=1)
         if years:
             # a year axis puts each year's value at the year's middle (2020 -> 2020.5)
             start, end = _to_year_fraction(start) - 0.5, _to_year_fraction(end) - 0.5
-        ax.axvspan(
-            start, end, color=PHASE_COLOURS[r.kind], alpha=PHASE_ALPHA[r.kind], lw=0, zorder=0
-        )
+        else:
+            start, end = mdates.date2num(start), mdates.date2num(end)
+        spans.append([(start, 0), (start, 1), (end, 1), (end, 0)])
+        colours.append(to_rgba(PHASE_COLOURS[kind], PHASE_ALPHA[kind]))
+    if spans:
+        # one collection instead of one axvspan per phase (a third of the time of a panel);
+        # x in data units, y over the full height, and the x range counts for the limits
+        ax.add_collection(PolyCollection(spans, facecolors=colours, linewidths=0, zorder=0,
+                                         transform=ax.get_xaxis_transform()), autolim=False)  # fmt: skip
+        xs = [x for span in spans for x, _y in span]
+        ax.update_datalim([(min(xs), 0), (max(xs), 0)], updatey=False)
+        ax.autoscale_view(scaley=False)
     handles = [Patch(facecolor=PHASE_COLOURS[k], alpha=PHASE_ALPHA[k] + 0.1, label=PHASE_KIND_NL[k])
                for k in PHASE_COLOURS]  # fmt: skip
     if legend:
