@@ -103,15 +103,25 @@ def cached(name: str, cache_key: str, build: Callable[[], T]) -> T:
         except Exception:  # a damaged entry is rebuilt, never trusted
             path.unlink(missing_ok=True)
     value = build()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home only costs speed
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` through a temporary file renamed into place.
+
+    Parallel readers never see half a file. Returns False when the folder cannot be written
+    (a read-only home only costs speed, so callers carry on).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
 
 
 def content_digest(obj: object) -> str:

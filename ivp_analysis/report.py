@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from ivp_analysis import __version__, manifest, paths
@@ -230,6 +231,7 @@ def default_jobs() -> int:
 SAVE_EVERY = 10.0
 
 
+@cache
 def _engine() -> str:
     """Register and name papermill's nbclient engine with fewer saves of the running notebook.
 
@@ -368,21 +370,12 @@ def _remembered_durations() -> dict[str, float]:
 
 def _remember_durations(seconds: dict[str, float]) -> None:
     import json
-    import tempfile
 
     from ivp_analysis import diskcache
 
-    if not diskcache.enabled() or not seconds:
-        return
-    path = _durations_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({**_remembered_durations(), **seconds}, f, sort_keys=True)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only home only costs speed
+    if diskcache.enabled() and seconds:
+        merged = {**_remembered_durations(), **seconds}
+        diskcache.write_atomic(_durations_file(), json.dumps(merged, sort_keys=True).encode())
 
 
 def _first_line(text: str) -> str:
