@@ -34,7 +34,8 @@ import pandas as pd
 
 matplotlib.use("Agg")
 
-from ivp_analysis import countmodels, covid, datasets  # noqa: E402
+from ivp_analysis import covid, datasets  # noqa: E402
+from ivp_analysis.stats import countmodels  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

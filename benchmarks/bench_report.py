@@ -31,7 +31,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 IMPORTS = """
 import numpy, pandas, scipy.stats, statsmodels.api, matplotlib.pyplot, seaborn, yaml
-import ivp_analysis, ivp_analysis.countmodels, ivp_analysis.display, ivp_analysis.plots
+import ivp_analysis, ivp_analysis.stats.countmodels, ivp_analysis.present.display, ivp_analysis.plots
 """
 
 

@@ -31,8 +31,8 @@ import numpy as np
 import statsmodels.api as sm
 from scipy import stats
 
-from ivp_analysis import countmodels as cm
 from ivp_analysis import trends as tr
+from ivp_analysis.stats import countmodels as cm
 
 FIRST, LAST = 2012, 2025
 

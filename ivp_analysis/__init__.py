@@ -4,10 +4,9 @@ The public entry point for data is :func:`load_table`; analyses live in the modu
 by analysis family (``trends``, ``covid``, ``indicators``), report runs in ``report``.
 """
 
+from ivp_analysis._version import __version__
 from ivp_analysis.errors import InputFileError, IvpError, ParameterError, ReportError
 from ivp_analysis.load import FORMATS, TIDY_COLUMNS, detect_format, load_table
-
-__version__ = "0.1.0"
 
 __all__ = [
     "FORMATS",

@@ -13,7 +13,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from ivp_analysis import __version__, manifest, paths
+from ivp_analysis import manifest, paths
+from ivp_analysis._version import __version__
 from ivp_analysis.errors import IvpError
 
 

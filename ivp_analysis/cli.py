@@ -13,7 +13,7 @@ from pathlib import Path
 # jsonschema (imported by nbformat, which papermill needs) imports the optional IRI checker
 # rfc3987_syntax when it is installed; building its grammar costs 1.5 s per process and
 # notebooks never use IRI formats. Marking it absent keeps `ivp` quick to start.
-sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from ivp_analysis import paths  # noqa: E402
 from ivp_analysis.errors import InputFileError, IvpError, ParameterError  # noqa: E402

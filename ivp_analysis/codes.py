@@ -267,10 +267,10 @@ def region_list() -> RegionList:
     >>> regions.name_to_code("Den Haag")
     'GM0518'
     """
-    from ivp_analysis import diskcache
+    from ivp_analysis import cache
 
-    k = diskcache.key(files=reference_files(), modules=["codes"])
-    return diskcache.cached("regions", k, _build_region_list)
+    k = cache.key(files=reference_files())
+    return cache.cached("regions", k, _build_region_list)
 
 
 def _build_region_list() -> RegionList:

@@ -14,7 +14,7 @@ before the pandemic, forecast the pandemic months, and compare observed with exp
   interval on the same side for at least two consecutive months (:func:`significant_runs`), as
   in Ashby (2020).
 * **Municipal yearly model** (Politie 47018NED): Poisson or negative binomial regression with
-  population exposure from :mod:`ivp_analysis.countmodels`, one batched fit for all
+  population exposure from :mod:`ivp_analysis.stats.countmodels`, one batched fit for all
   municipalities and crime types (:func:`municipal_counterfactual`).
 
 Everything here is vectorised over series: the national models, the back-test, the sensitivity
@@ -32,8 +32,16 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from ivp_analysis import countmodels, diskcache, paths
+from ivp_analysis import cache, paths
 from ivp_analysis.errors import ParameterError
+from ivp_analysis.stats import countmodels
+from ivp_analysis.vocab import (
+    VERDICT_ABOVE,
+    VERDICT_BELOW,
+    VERDICT_MIXED,
+    VERDICT_NA,
+    VERDICT_WITHIN,
+)
 
 #: Average month length in days: counts are normalised to this (``count / days x 365.25 / 12``).
 AVERAGE_MONTH_DAYS = 365.25 / 12
@@ -42,20 +50,14 @@ PER_INHABITANTS = 100_000
 
 PHASES_FILE = "covid_phases.csv"
 BREAKS_FILE = "covid_series_breaks.csv"
-# the disk cache of the national and municipal models: their code and the data files they read
-# when no phase or break table is passed
-_MODEL_CODE = ("covid", "countmodels")
+# the data files the cached national and municipal models read when no phase or break table is
+# passed: part of their disk-cache key
 _MODEL_FILES = (paths.DATA_DIR / PHASES_FILE, paths.DATA_DIR / BREAKS_FILE)
 PHASE_COLUMNS = ["phase_id", "label", "start", "end", "kind", "description", "source"]
 PHASE_KINDS = ("lockdown", "maatregelen", "versoepeling")
 
 #: Dutch verdicts. The national ones come from the two-consecutive-months rule, the municipal
 #: ones from the 95 % prediction interval of one year.
-VERDICT_BELOW = "lager dan verwacht"
-VERDICT_ABOVE = "hoger dan verwacht"
-VERDICT_MIXED = "wisselend (lager en hoger)"
-VERDICT_WITHIN = "binnen normale schommeling"
-VERDICT_NA = "niet te toetsen"
 
 #: Codes of 47022NED that the police never publish monthly (0 in every month after NA -> 0).
 NEVER_PUBLISHED_MONTHLY = ("1.4.1", "3.2.1", "3.2.2", "3.7.3")
@@ -1073,7 +1075,7 @@ def _fit_and_forecast(counts, population, codes, starts, fit_start, fit_end, fc_
     return fit, pred, fc_months, Y
 
 
-@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
+@cache.memoize("covid", files=_MODEL_FILES)
 def national_counterfactual(
     counts: pd.DataFrame,
     population: pd.Series,
@@ -1164,7 +1166,7 @@ def _verdict(sides_sig: np.ndarray) -> str:
     return VERDICT_WITHIN
 
 
-@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
+@cache.memoize("covid", files=_MODEL_FILES)
 def phase_summary(
     national: pd.DataFrame,
     predictive: AR1Predictive,
@@ -1294,7 +1296,7 @@ def _code_notes(breaks: pd.DataFrame) -> dict[str, str]:
     return {k: "; ".join(v) for k, v in notes.items()}
 
 
-@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
+@cache.memoize("covid", files=_MODEL_FILES)
 def backtest(
     counts: pd.DataFrame,
     population: pd.Series,
@@ -1370,7 +1372,7 @@ def compare_verdicts(base: pd.DataFrame, other: pd.DataFrame, name: str) -> pd.D
     }).reset_index(drop=True)  # fmt: skip
 
 
-@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
+@cache.memoize("covid", files=_MODEL_FILES)
 def sensitivity(
     counts, population, codes, starts, settings: NationalSettings, base_summary: pd.DataFrame,
     phases=None, breaks=None, pre_start_alt: str = "2015-01",
@@ -1462,7 +1464,7 @@ def municipal_panel(
     return y.to_numpy(float), filled, imputed & np.isfinite(filled), idx
 
 
-@diskcache.memoize("covid", modules=_MODEL_CODE, files=_MODEL_FILES)
+@cache.memoize("covid", files=_MODEL_FILES)
 def municipal_counterfactual(
     crime: pd.DataFrame,
     population: pd.DataFrame,
@@ -1920,13 +1922,13 @@ def validate_municipal(
 
 
 def _fmt_pct(v: float, decimals: int = 0) -> str:
-    from ivp_analysis.display import format_pct_nl
+    from ivp_analysis.present.numbers import format_pct_nl
 
     return format_pct_nl(v, decimals)
 
 
 def _fmt(v: float, decimals: int = 0) -> str:
-    from ivp_analysis.display import format_nl
+    from ivp_analysis.present.numbers import format_nl
 
     return format_nl(v, decimals)
 

@@ -6,12 +6,12 @@ report manifest hashes every file listed in ``SHIPPED``.
 
 from __future__ import annotations
 
-from functools import cache
+import functools
 from pathlib import Path
 
 import pandas as pd
 
-from ivp_analysis import codes, diskcache, paths
+from ivp_analysis import cache, codes, paths
 from ivp_analysis.load import load_table
 
 #: Data set name -> (path relative to the data folder, description in Dutch for reports).
@@ -77,15 +77,13 @@ def path_of(name: str) -> Path:
     return paths.DATA_DIR / SHIPPED[name][0]
 
 
-@cache
+@functools.cache
 def _cached(name: str) -> pd.DataFrame:
     # Parsed tables are kept on disk, keyed on the bytes of the file, the code lists and the
-    # loader's source: a changed input or loader is parsed again (see ivp_analysis.diskcache).
+    # package's source: a changed input or loader is parsed again (see ivp_analysis.cache).
     path = path_of(name)
-    k = diskcache.key(
-        files=[path, *codes.reference_files()], modules=["load", "codes", "periods", "errors"]
-    )
-    return diskcache.cached("tables", k, lambda: load_table(path))
+    k = cache.key(files=[path, *codes.reference_files()])
+    return cache.cached("tables", k, lambda: load_table(path))
 
 
 def get(name: str) -> pd.DataFrame:

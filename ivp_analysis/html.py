@@ -16,7 +16,7 @@ import mistune
 import nbformat
 from mistune.renderers.html import HTMLRenderer
 
-from ivp_analysis.display import META_KEY
+from ivp_analysis.present.display import META_KEY
 
 CSS = """
 :root { --ink: #1d1d1b; --muted: #5a5a58; --accent: #154273; --line: #d0d0cc; }

@@ -15,7 +15,7 @@ Lemon surveys). This module
   context from the result.
 
 Method (docs/indicators.md has the full text). Counts are compared as rates per inhabitant
-with the exact conditional test of :func:`ivp_analysis.countmodels.rate_ratio_test`. Yearly
+with the exact conditional test of :func:`ivp_analysis.stats.countmodels.rate_ratio_test`. Yearly
 counts of a municipality often vary more than a Poisson model allows; when the years up to the
 baseline show that (Pearson dispersion test of a log-linear trend, p < 0.05), the interval and
 test are widened by the dispersion factor (quasi-Poisson), so that normal year-to-year swings are
@@ -37,50 +37,29 @@ import yaml
 from scipy import stats
 
 from ivp_analysis import codes as _codes
-from ivp_analysis import countmodels, datasets, paths
-from ivp_analysis.display import format_nl, format_pct_nl
+from ivp_analysis import datasets, paths
 from ivp_analysis.errors import CatalogueError, InputFileError, ParameterError
 from ivp_analysis.load import load_table
-from ivp_analysis.params import Moment, resolve_moment
+from ivp_analysis.moments import Moment
+from ivp_analysis.moments import resolve as resolve_moment
 from ivp_analysis.paths import relative_to_root
+from ivp_analysis.present.numbers import format_nl, format_pct_nl
+from ivp_analysis.stats import countmodels
+from ivp_analysis.vocab import (
+    DIRECTIONS,
+    MUNICIPAL_DATASETS,
+    PRIORITIES,
+    STATUS_IMPROVED,
+    STATUS_NL,
+    STATUS_NO_CHANGE,
+    STATUS_NO_DATA,
+    STATUS_NO_DIRECTION,
+    STATUS_WORSENED,
+    STATUSES,
+)
 
-#: The plan's four priorities and the going-concern themes, in the plan's order, with Dutch names.
-PRIORITIES: dict[str, str] = {
-    "ondermijning": "Aanpak van ondermijnende criminaliteit",
-    "jeugd": "Jeugd en veiligheid",
-    "zorg": "Zorg en veiligheid",
-    "digitaal": "Weerbaarheid tegen digitale criminaliteit",
-    "going-concern": "Overige veiligheidsthema's (going concern)",
-}
-#: Desired directions with their Dutch reading.
-DIRECTIONS: dict[str, str] = {
-    "down": "dalen",
-    "up": "stijgen",
-    "interpretive": "geen streefrichting",
-}
 KINDS = ("count", "score")
 
-STATUS_IMPROVED = "improved"
-STATUS_WORSENED = "worsened"
-STATUS_NO_CHANGE = "no significant change"
-STATUS_NO_DATA = "not assessable: no data"
-STATUS_NO_DIRECTION = "not assessable: no target direction"
-#: Every status an indicator can get, in the order the scorecard explains them.
-STATUSES = (
-    STATUS_IMPROVED,
-    STATUS_WORSENED,
-    STATUS_NO_CHANGE,
-    STATUS_NO_DIRECTION,
-    STATUS_NO_DATA,
-)
-#: Dutch names of the statuses, for readers.
-STATUS_NL: dict[str, str] = {
-    STATUS_IMPROVED: "verbeterd",
-    STATUS_WORSENED: "verslechterd",
-    STATUS_NO_CHANGE: "geen significante verandering",
-    STATUS_NO_DIRECTION: "niet te beoordelen: geen streefrichting",
-    STATUS_NO_DATA: "niet te beoordelen: geen cijfers",
-}
 #: Colour per status (seaborn colourblind palette) and a marker that does not rely on colour.
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     STATUS_IMPROVED: ("#029e73", "o"),
@@ -97,14 +76,6 @@ RESULT_COLUMNS = [
     "change", "ci_low", "ci_high", "p_value", "status", "reason",
 ]  # fmt: skip
 
-#: Shipped data sets with figures per municipality that an indicator may use as its source.
-DATASET_SOURCES = (
-    "municipal_crime",
-    "cbs_totals_2010_2020",
-    "cbs_totals_2022",
-    "plan_figures",
-    "plan_surveys",
-)
 #: Required and optional columns of a municipal template (format ``municipal-template``).
 TEMPLATE_REQUIRED = ("region", "period", "code", "value")
 TEMPLATE_OPTIONAL = ("label", "unit", "source", "status", "note", "respondents", "margin_95")
@@ -353,9 +324,9 @@ def _check_source(raw: object, fail, code_list: _codes.CodeList, tdir: Path) -> 
     if not isinstance(code, str):
         fail("source", "the code is not a text (write it in quotes)", found=code,
              expected="a quoted code such as \"1.1.1\"")  # fmt: skip
-    if kind == "dataset" and name not in DATASET_SOURCES:
+    if kind == "dataset" and name not in MUNICIPAL_DATASETS:
         fail("source", "unknown data set", found=name,
-             expected="one of " + ", ".join(DATASET_SOURCES))  # fmt: skip
+             expected="one of " + ", ".join(MUNICIPAL_DATASETS))  # fmt: skip
     if kind == "template":
         known = sorted(p.stem for p in tdir.glob("*.csv"))
         if not isinstance(name, str) or not (tdir / f"{name}.csv").exists():
@@ -534,7 +505,7 @@ def baseline_rule(moment: Moment, baseline: str = "year", first_year: int = 0,
     Parameters
     ----------
     moment : Moment
-        From :func:`ivp_analysis.params.resolve_moment`.
+        From :func:`ivp_analysis.moments.resolve`.
     baseline : str
         ``"year"``: the moment's baseline year; ``"mean"``: the mean of ``first_year`` to
         ``last_year`` (counts: summed counts over summed population).

@@ -6,7 +6,6 @@ and software; the ``run`` block (times, host) is kept apart and is never compare
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import subprocess
@@ -14,7 +13,10 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from ivp_analysis import __version__, paths
+from ivp_analysis import paths
+from ivp_analysis._version import __version__
+from ivp_analysis.hashing import package_sha256 as code_sha256
+from ivp_analysis.hashing import sha256_file
 
 #: Packages whose versions go into every manifest.
 KEY_PACKAGES = (
@@ -22,15 +24,6 @@ KEY_PACKAGES = (
     "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "mistune", "pyyaml",
 )  # fmt: skip
 MANIFEST_VERSION = 1
-
-
-def sha256_file(path: Path) -> str:
-    """Return the SHA-256 hex digest of a file."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def input_files(data_dir: Path | None = None) -> list[Path]:
@@ -46,17 +39,6 @@ def file_entries(files: list[Path]) -> list[dict]:
         for p in files
     ]
     return sorted(entries, key=lambda e: e["path"])
-
-
-def code_sha256() -> str:
-    """Return one SHA-256 over the package's source files (names and contents, sorted).
-
-    It identifies the code even when the working tree has uncommitted changes.
-    """
-    h = hashlib.sha256()
-    for p in sorted((paths.ROOT / "ivp_analysis").glob("*.py")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def package_versions() -> dict[str, str]:

@@ -6,26 +6,10 @@ import pandas as pd
 
 from ivp_analysis import datasets
 from ivp_analysis.codes import COUNT_UNITS
-
-#: Data sets with figures per municipality (the national series are described, not counted).
-MUNICIPAL_SETS = (
-    "municipal_crime",
-    "cbs_totals_2010_2020",
-    "cbs_totals_2022",
-    "plan_figures",
-    "plan_surveys",
-)
-
-#: Dutch words for the status values, for readers.
-STATUS_NL = {
-    "final": "definitief",
-    "provisional": "voorlopig",
-    "unknown": "onbekend",
-    "missing": "ontbreekt",
-}
+from ivp_analysis.vocab import DATA_STATUS_NL, MUNICIPAL_DATASETS
 
 
-def municipal_data(municipality: str, sets: tuple[str, ...] = MUNICIPAL_SETS) -> pd.DataFrame:
+def municipal_data(municipality: str, sets: tuple[str, ...] = MUNICIPAL_DATASETS) -> pd.DataFrame:
     """Return every shipped figure for one municipality as one tidy frame with a ``dataset`` column."""
     frames = []
     for name in sets:
@@ -73,7 +57,7 @@ def sources_table(data: pd.DataFrame) -> pd.DataFrame:
             "codes": int(g["code"].nunique()),
             "waarden": int(g["value"].notna().sum()),
             "ontbrekend": int(g["value"].isna().sum()),
-            "status": ", ".join(f"{STATUS_NL.get(k, k)} {v}" for k, v in sorted(counts.items())),
+            "status": ", ".join(f"{DATA_STATUS_NL.get(k, k)} {v}" for k, v in sorted(counts.items())),
             "bestand": g["file"].iloc[0],
         })  # fmt: skip
     return pd.DataFrame(rows)
@@ -135,12 +119,12 @@ def gaps_table(avail: pd.DataFrame) -> pd.DataFrame:
     cols = ["gegevensbestand", "codes", "jaar", "status", "toelichting"]
     prov = avail[avail["status"] == "provisional"]
     rows = [
-        (ds, f"{g['code'].nunique()} codes", int(year), STATUS_NL["provisional"], "")
+        (ds, f"{g['code'].nunique()} codes", int(year), DATA_STATUS_NL["provisional"], "")
         for (ds, year), g in prov.groupby(["dataset", "year"], sort=True)
     ]
     miss = avail[avail["status"] == "missing"].sort_values(["dataset", "code", "year"])
     rows += [
-        (r.dataset, f"{r.code} {r.label}", int(r.year), STATUS_NL["missing"], r.note)
+        (r.dataset, f"{r.code} {r.label}", int(r.year), DATA_STATUS_NL["missing"], r.note)
         for r in miss.itertuples()
     ]
     return pd.DataFrame(rows, columns=cols)

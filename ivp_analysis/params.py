@@ -18,60 +18,13 @@ import yaml
 
 from ivp_analysis import paths
 from ivp_analysis.errors import ParameterError
+from ivp_analysis.moments import CUSTOM
+from ivp_analysis.moments import resolve as resolve_moment
 
 #: Parameters the pipeline sets itself; a user may not set them.
 RESERVED = frozenset({"results_dir"})
 
 _TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list": list}
-
-
-@dataclass(frozen=True)
-class Moment:
-    """An evaluation moment of the plan: which year is the baseline and which is evaluated."""
-
-    name: str
-    label: str  # Dutch, for reports
-    baseline_year: int
-    eval_year: int
-    note: str
-
-
-#: The plan's evaluation moments (section 1.3.2 of the IVP). The baseline is 2022, the last
-#: year in the plan's own table; the evaluated year is the last full year available when the
-#: evaluation is written.
-MOMENTS = {
-    "tussenevaluatie-2024": Moment(
-        "tussenevaluatie-2024", "Tussenevaluatie 2024", 2022, 2023,
-        "Geschreven in het derde kwartaal van 2024: het laatste volledige jaar is 2023.",
-    ),
-    "eindevaluatie-2026": Moment(
-        "eindevaluatie-2026", "Eindevaluatie 2026", 2022, 2025,
-        "Start in het vierde kwartaal van 2025, rapport in 2026: het laatste jaar is 2025 (voorlopige cijfers).",
-    ),
-}  # fmt: skip
-CUSTOM = "custom"
-
-
-def resolve_moment(moment: str, baseline_year: int = 0, eval_year: int = 0) -> Moment:
-    """Return the evaluation moment; ``custom`` takes its years from the arguments.
-
-    Examples
-    --------
-    >>> resolve_moment("tussenevaluatie-2024").eval_year
-    2023
-    >>> resolve_moment("custom", 2019, 2023).label
-    'Evaluatie 2023 t.o.v. 2019'
-    """
-    if moment in MOMENTS:
-        return MOMENTS[moment]
-    if moment == CUSTOM:
-        if not baseline_year or not eval_year or baseline_year >= eval_year:
-            raise ParameterError(
-                "moment 'custom' needs baseline_year and eval_year with baseline_year < eval_year"
-            )
-        return Moment(CUSTOM, f"Evaluatie {eval_year} t.o.v. {baseline_year}", baseline_year,
-                      eval_year, "Zelf gekozen peiljaar en evaluatiejaar.")  # fmt: skip
-    raise ParameterError(f"unknown moment {moment!r}; allowed: {', '.join([*MOMENTS, CUSTOM])}")
 
 
 @dataclass(frozen=True)

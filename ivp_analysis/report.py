@@ -18,14 +18,14 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from ivp_analysis import __version__, manifest, paths
+from ivp_analysis import manifest, moments, paths
+from ivp_analysis._version import __version__
 from ivp_analysis.codes import municipality_name
 from ivp_analysis.errors import ParameterError, ReportError
 from ivp_analysis.params import (
     notebook_paths,
     output_name,
     parameter_specs,
-    resolve_moment,
     validate,
 )
 
@@ -295,9 +295,9 @@ def _execute_all(
                 cwd=str(nb.parent), report_mode=False, engine_name=_engine(),
             )  # fmt: skip
         except PapermillExecutionError as exc:
-            kept = _keep_failed(out_root, params, target)
+            failed = _keep_failed(out_root, params, target)
             return (f"notebook {nb.name} failed in cell {exc.exec_count}: {exc.ename}: "
-                    f"{_first_line(exc.evalue)}; the executed notebook is kept at {kept}")  # fmt: skip
+                    f"{_first_line(exc.evalue)}; the executed notebook is kept at {failed}")  # fmt: skip
         except Exception as exc:  # kernel death, timeout, ...
             kept = _keep_failed(out_root, params, target) if target.exists() else None
             where = f"; the executed notebook is kept at {kept}" if kept else ""
@@ -348,18 +348,18 @@ def longest_first(names: list[str], seconds: dict[str, float]) -> list[int]:
 
 
 def _durations_file() -> Path:
-    from ivp_analysis import diskcache
+    from ivp_analysis import cache
 
-    return diskcache.cache_dir() / "notebook-seconds.json"
+    return cache.cache_dir() / "notebook-seconds.json"
 
 
 def _remembered_durations() -> dict[str, float]:
     """Seconds each notebook (by full path) took in its last run; only used to order the next."""
     import json
 
-    from ivp_analysis import diskcache
+    from ivp_analysis import cache
 
-    if not diskcache.enabled():
+    if not cache.enabled():
         return {}
     try:
         data = json.loads(_durations_file().read_text(encoding="utf-8"))
@@ -371,11 +371,11 @@ def _remembered_durations() -> dict[str, float]:
 def _remember_durations(seconds: dict[str, float]) -> None:
     import json
 
-    from ivp_analysis import diskcache
+    from ivp_analysis import cache
 
-    if diskcache.enabled() and seconds:
+    if cache.enabled() and seconds:
         merged = {**_remembered_durations(), **seconds}
-        diskcache.write_atomic(_durations_file(), json.dumps(merged, sort_keys=True).encode())
+        cache.write_atomic(_durations_file(), json.dumps(merged, sort_keys=True).encode())
 
 
 def _first_line(text: str) -> str:
@@ -429,7 +429,7 @@ def _render(params: dict, executed: list[Path], results: list[Path], staging: Pa
     from ivp_analysis.html import render_report
 
     code = params["municipality"]
-    moment = resolve_moment(
+    moment = moments.resolve(
         params.get("moment", ""), params.get("baseline_year", 0), params.get("eval_year", 0)
     )
     git = manifest.git_state()

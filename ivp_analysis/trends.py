@@ -22,10 +22,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ivp_analysis import countmodels as cm
-from ivp_analysis import diskcache
-from ivp_analysis.display import format_nl, format_pct_nl
+from ivp_analysis import cache
 from ivp_analysis.errors import ParameterError
+from ivp_analysis.present.numbers import format_nl, format_pct_nl
+from ivp_analysis.stats import countmodels as cm
+from ivp_analysis.vocab import (
+    FAMILY_NL,
+    SOURCE_CBS,
+    SOURCE_NL,
+    SOURCE_PLAN,
+    SOURCE_POLICE,
+    VERDICT_DOWN,
+    VERDICT_NA,
+    VERDICT_UP,
+    VERDICT_WITHIN,
+)
 
 #: Unit of every rate in tables and figure axes.
 RATE_UNIT = "per 1.000 inwoners (gemiddelde bevolking)"
@@ -34,10 +45,6 @@ NATIONAL = "NL"
 #: Crimes the police could not place: counted nationally, no population, never a peer.
 UNKNOWN_MUNICIPALITY = "GM0000"
 
-SOURCE_POLICE = "Politie 47018NED"
-SOURCE_CBS = "CBS 83648NED"
-SOURCE_PLAN = "IVP 2023-2026"
-SOURCE_NL = "Politie 47018NED, som van alle gemeenten incl. GM0000"
 
 #: Columns of ``trends.csv``: the issue's required columns first, then the added ones.
 TRENDS_COLUMNS = [
@@ -93,9 +100,6 @@ PLAN_OFFICIAL_SOURCES: dict[str, tuple[str, int]] = {
     "1.2.1": (SOURCE_POLICE, 1),
     "1.2.2": (SOURCE_POLICE, 1),
 }
-
-STATUS_NL = {"final": "definitief", "provisional": "voorlopig", "unknown": "onbekend"}
-FAMILY_NL = {"poisson": "Poisson", "negbin": "negatief binomiaal"}
 
 
 # --------------------------------------------------------------------------- inputs
@@ -546,7 +550,7 @@ def fit_trends(
                 "p_value"]  # fmt: skip
         out.loc[short, cols] = np.nan
         out.loc[short, "family"] = None
-        out.loc[short, "verdict"] = cm.VERDICT_NA
+        out.loc[short, "verdict"] = VERDICT_NA
     return out
 
 
@@ -558,7 +562,7 @@ def matrices(long: pd.DataFrame, keys: list[str], first_year: int, last_year: in
     return y, p
 
 
-@diskcache.memoize("trends", modules=("trends", "countmodels"))
+@cache.memoize("trends")
 def fit_all_municipalities(
     all_muni: pd.DataFrame, first_year: int, last_year: int, level: float = 0.95
 ) -> pd.DataFrame:
@@ -1093,7 +1097,7 @@ def changes_view(
             f"per 1.000 {ref_year}": ref.loc[key, "rate_per_1000"] if key in ref.index else np.nan,
             f"per 1.000 {year}": r.rate_per_1000,
             "verhouding (rate ratio)": rr, "95%-interval": _interval(lo, hi),
-            "p-waarde": _p(p), "oordeel (exacte toets)": v if isinstance(v, str) else cm.VERDICT_NA,
+            "p-waarde": _p(p), "oordeel (exacte toets)": v if isinstance(v, str) else VERDICT_NA,
             "oordeel bij extra spreiding*": _adjusted(getattr(r, adj[0]), getattr(r, adj[1]), getattr(r, adj[2])),
         })  # fmt: skip
     return pd.DataFrame(rows)
@@ -1110,7 +1114,7 @@ def _adjusted(phi: float, verdict: object, method: object) -> str:
     'significante daling (geen extra spreiding)'
     """
     if not isinstance(verdict, str):
-        return cm.VERDICT_NA
+        return VERDICT_NA
     if phi is None or not np.isfinite(phi):
         return f"{verdict} (reeks te kort om te beoordelen)"
     if method == "quasi-Poisson":
@@ -1278,17 +1282,17 @@ def _grouped(
     """One line per verdict: significant rises, significant falls, the rest."""
     lines = []
     for v, head in (
-        (cm.VERDICT_UP, "significante stijging"),
-        (cm.VERDICT_DOWN, "significante daling"),
+        (VERDICT_UP, "significante stijging"),
+        (VERDICT_DOWN, "significante daling"),
     ):
         items = [f"{n} ({d})" for n, d, x in zip(names, details, verdicts, strict=True) if x == v]
         if items:
             lines.append(f"- **{what}: {head}** bij {_join(items)}.")
-    rest = [n for n, x in zip(names, verdicts, strict=True) if x == cm.VERDICT_NONE]
+    rest = [n for n, x in zip(names, verdicts, strict=True) if x == VERDICT_WITHIN]
     if rest:
         lines.append(f"- **{what}: binnen normale schommeling** ({none_text}) bij "
                      f"{_join(rest)}.")  # fmt: skip
-    na = [n for n, x in zip(names, verdicts, strict=True) if x == cm.VERDICT_NA]
+    na = [n for n, x in zip(names, verdicts, strict=True) if x == VERDICT_NA]
     if na:
         lines.append(f"- **{what}: niet te toetsen** bij {_join(na)}.")
     return lines

@@ -13,7 +13,8 @@ from scipy import optimize, stats
 from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-from ivp_analysis import countmodels, covid, datasets
+from ivp_analysis import covid, datasets, vocab
+from ivp_analysis.stats import countmodels
 
 # --------------------------------------------------------------------------- fixtures
 
@@ -453,7 +454,7 @@ def test_phase_summary_sums_match_the_monthly_table(national, settings, phases, 
     assert s.loc["2020", "expected"] == pytest.approx(
         t[t["month"].str.startswith("2020")]["expected"].sum()
     )
-    assert s.loc["intelligente_lockdown", "verdict"] == covid.VERDICT_BELOW
+    assert s.loc["intelligente_lockdown", "verdict"] == vocab.VERDICT_BELOW
     # the omicron lockdown has the most days in no month, so it has no row
     assert "lockdown_omikron" not in s.index
     assert (summ["lower_95"] <= summ["upper_95"]).all()
@@ -514,9 +515,9 @@ def test_municipal_table_shape_and_order(municipal):
     assert r["observed"] == 73
     assert r["lower_95"] <= r["expected"] <= r["upper_95"]
     assert r["ratio"] == pytest.approx(73 / r["expected"])
-    ok = municipal["verdict"] != covid.VERDICT_NA
+    ok = municipal["verdict"] != vocab.VERDICT_NA
     below = municipal["observed"] < municipal["lower_95"]
-    assert (municipal.loc[ok & below, "verdict"] == covid.VERDICT_BELOW).all()
+    assert (municipal.loc[ok & below, "verdict"] == vocab.VERDICT_BELOW).all()
     assert municipal.loc[ok, "percentile"].between(0, 100).all()
 
 

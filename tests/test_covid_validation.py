@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ivp_analysis import countmodels, covid, datasets
+from ivp_analysis import covid, datasets
+from ivp_analysis.stats import countmodels
 
 EFFECT = -0.25
 

@@ -5,8 +5,8 @@ import re
 
 import nbformat
 
-from ivp_analysis.display import META_KEY
 from ivp_analysis.html import render_report
+from ivp_analysis.present.display import META_KEY
 
 # A 1x1 transparent PNG.
 PNG = base64.b64encode(

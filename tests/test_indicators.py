@@ -23,7 +23,7 @@ from scipy import stats
 from ivp_analysis import indicators as ind
 from ivp_analysis import paths
 from ivp_analysis.errors import CatalogueError, InputFileError, ParameterError
-from ivp_analysis.params import resolve_moment
+from ivp_analysis.moments import resolve as resolve_moment
 
 FIXTURE = Path(__file__).parent / "fixtures" / "indicators"
 

@@ -3,14 +3,14 @@
 import pytest
 
 from ivp_analysis.errors import ParameterError
+from ivp_analysis.moments import MOMENTS
+from ivp_analysis.moments import resolve as resolve_moment
 from ivp_analysis.params import (
-    MOMENTS,
     ParamSpec,
     coerce_cli_value,
     notebook_paths,
     output_name,
     parameter_specs,
-    resolve_moment,
     validate,
 )
 

@@ -56,7 +56,7 @@ def test_phase_bands_on_a_date_axis_span_the_whole_height(phases):
 
 def test_fixed_margins_keep_title_and_legend_space_in_inches():
     fig, axes = plt.subplots(2, 2, figsize=(8, 5))
-    plots._fixed_margins(fig, top_in=1.0, bottom_in=0.5, left=0.1, wspace=0.2, hspace=0.3)
+    plots.covid._fixed_margins(fig, top_in=1.0, bottom_in=0.5, left=0.1, wspace=0.2, hspace=0.3)
     p = fig.subplotpars
     assert (p.top, p.bottom, p.left) == pytest.approx((1 - 1.0 / 5, 0.5 / 5, 0.1))
     plt.close(fig)

@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from ivp_analysis import countmodels as cm
 from ivp_analysis import trends as tr
+from ivp_analysis import vocab
 from ivp_analysis.errors import ParameterError
 
-UP, DOWN, NONE, NA = cm.VERDICT_UP, cm.VERDICT_DOWN, cm.VERDICT_NONE, cm.VERDICT_NA
+UP, DOWN, NONE, NA = vocab.VERDICT_UP, vocab.VERDICT_DOWN, vocab.VERDICT_WITHIN, vocab.VERDICT_NA
 
 
 def _series(counts, pops, years, code="1.1.1", source=tr.SOURCE_POLICE, region="GM1926"):

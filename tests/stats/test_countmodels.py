@@ -1,4 +1,4 @@
-"""Tests of ivp_analysis.countmodels with expectations worked out by hand."""
+"""Tests of ivp_analysis.stats.countmodels with expectations worked out by hand."""
 
 import math
 
@@ -7,7 +7,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from ivp_analysis import countmodels as cm
+from ivp_analysis import vocab
+from ivp_analysis.stats import countmodels as cm
 
 
 def _binom_tail_ge(k: int, n: int, p: float) -> float:
@@ -26,7 +27,7 @@ def test_rate_ratio_burglary_example_from_the_issue():
     lower = 1 - _binom_tail_ge(77, 137, p0)
     assert float(r["p_value"]) == pytest.approx(2 * min(upper, lower), rel=1e-9)
     assert 0.26 < float(r["p_value"]) < 0.28
-    assert r["verdict"].item() == cm.VERDICT_NONE
+    assert r["verdict"].item() == vocab.VERDICT_WITHIN
 
 
 def test_rate_ratio_interval_is_clopper_pearson():
@@ -45,7 +46,7 @@ def test_rate_ratio_significant_decrease_and_consistency():
     r = cm.rate_ratio_test(76, 57122, 37, 57802)
     assert float(r["rate_ratio"]) == pytest.approx((37 / 57802) / (76 / 57122))
     assert float(r["ci_high"]) < 1
-    assert r["verdict"].item() == cm.VERDICT_DOWN
+    assert r["verdict"].item() == vocab.VERDICT_DOWN
     # Significant exactly when the interval excludes 1, over a grid of counts.
     c0, c1 = np.meshgrid(np.arange(0, 40, 3), np.arange(0, 40, 3))
     g = cm.rate_ratio_test(c0.ravel(), 1000.0, c1.ravel(), 1200.0)
@@ -56,7 +57,7 @@ def test_rate_ratio_significant_decrease_and_consistency():
 
 def test_rate_ratio_missing_and_zero_input():
     r = cm.rate_ratio_test(np.array([np.nan, 0.0]), 100.0, np.array([5.0, 0.0]), 100.0)
-    assert r["verdict"].tolist() == [cm.VERDICT_NA, cm.VERDICT_NA]
+    assert r["verdict"].tolist() == [vocab.VERDICT_NA, vocab.VERDICT_NA]
 
 
 def test_fit_poisson_exact_three_points():

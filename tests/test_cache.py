@@ -1,8 +1,8 @@
-"""The disk cache never survives a change of its input data, and can be switched off."""
+"""The disk cache never survives a change of its input data or code, and can be switched off."""
 
 import pytest
 
-from ivp_analysis import diskcache
+from ivp_analysis import cache
 
 
 @pytest.fixture
@@ -21,34 +21,43 @@ def test_a_changed_input_is_never_served_from_the_cache(cache_in):
         builds.append(data.read_text())
         return data.read_text()
 
-    k1 = diskcache.key(files=[data], modules=["load"])
-    assert diskcache.cached("t", k1, build) == "a\n1\n"
-    assert diskcache.cached("t", k1, build) == "a\n1\n"
+    k1 = cache.key(files=[data])
+    assert cache.cached("t", k1, build) == "a\n1\n"
+    assert cache.cached("t", k1, build) == "a\n1\n"
     assert len(builds) == 1  # the second call came from the cache
     data.write_text("a\n2\n")  # same size, other content
-    k2 = diskcache.key(files=[data], modules=["load"])
+    k2 = cache.key(files=[data])
     assert k2 != k1
-    assert diskcache.cached("t", k2, build) == "a\n2\n"
+    assert cache.cached("t", k2, build) == "a\n2\n"
     assert len(builds) == 2
 
 
-def test_the_key_depends_on_code_and_settings(cache_in):
+def test_the_key_depends_on_the_package_source_and_settings(cache_in, monkeypatch):
     data = cache_in / "input.csv"
     data.write_text("x")
-    assert diskcache.key(files=[data], modules=["load"]) != diskcache.key(
-        files=[data], modules=["codes"]
-    )
-    assert diskcache.key(files=[data], extra=1) != diskcache.key(files=[data], extra=2)
+    before = cache.key(files=[data])
+    # the key holds the hash of every source file of the package (the manifest's code hash)
+    monkeypatch.setattr(cache, "_code_key", lambda: "another source tree")
+    assert cache.key(files=[data]) != before
+    assert cache.key(files=[data], extra=1) != cache.key(files=[data], extra=2)
+
+
+def test_the_code_key_covers_subpackages():
+    from ivp_analysis import hashing
+
+    names = {p.relative_to(hashing.PACKAGE_DIR).as_posix() for p in hashing.package_source_files()}
+    assert "cache.py" in names and "_version.py" in names
+    assert any("/" in n for n in names), "modules in subpackages are part of the code hash"
 
 
 def test_switched_off_and_damaged_entries(cache_in, monkeypatch):
     calls = []
-    k = diskcache.key(extra="x")
-    diskcache.cached("t", k, lambda: calls.append(1) or 1)
+    k = cache.key(extra="x")
+    cache.cached("t", k, lambda: calls.append(1) or 1)
     (cache_in / "cache" / "t" / f"{k}.pickle").write_bytes(b"not a pickle")
-    assert diskcache.cached("t", k, lambda: calls.append(1) or 2) == 2  # rebuilt, not trusted
+    assert cache.cached("t", k, lambda: calls.append(1) or 2) == 2  # rebuilt, not trusted
     monkeypatch.setenv("IVP_NO_CACHE", "1")
-    assert diskcache.cached("t", k, lambda: calls.append(1) or 3) == 3
+    assert cache.cached("t", k, lambda: calls.append(1) or 3) == 3
     assert len(calls) == 3
 
 
@@ -59,7 +68,7 @@ def test_memoize_sees_the_arguments_and_the_default_files(cache_in):
     table.write_text("fase\nlockdown\n")
     calls = []
 
-    @diskcache.memoize("t", modules=["diskcache"], files=[table])
+    @cache.memoize("t", files=[table])
     def count_rows(frame, extra=None):
         # reads the file when no extra table is given, like covid.phase_summary
         calls.append(1)

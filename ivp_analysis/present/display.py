@@ -17,53 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ivp_analysis.present.numbers import format_nl
+
 #: Metadata key under which figures keep their alternative text and caption.
 META_KEY = "ivp"
-
-
-def format_nl(value: object, decimals: int = 0) -> str:
-    """Format a number the Dutch way: thousands with a dot, decimals with a comma.
-
-    Parameters
-    ----------
-    value : number or None
-        NaN and None give an en dash (no value).
-    decimals : int
-        Number of decimals.
-
-    Examples
-    --------
-    >>> format_nl(1674)
-    '1.674'
-    >>> format_nl(1.2241, 2)
-    '1,22'
-    >>> format_nl(-0.5, 1)
-    '-0,5'
-    >>> format_nl(float("nan"))
-    '–'
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def format_pct_nl(value: float, decimals: int = 1, sign: bool = True) -> str:
-    """Format a fraction or percentage difference in percent, Dutch style.
-
-    Examples
-    --------
-    >>> format_pct_nl(22.4)
-    '+22,4 %'
-    >>> format_pct_nl(-3.05, 1)
-    '-3,0 %'
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    s = format_nl(value, decimals)
-    if sign and value > 0:
-        s = "+" + s
-    return f"{s} %"
 
 
 def table_html(
@@ -217,7 +174,7 @@ def render_cached(builder: Callable, *args, **kwargs) -> RenderedFigure:
     import matplotlib.pyplot as plt
     import seaborn
 
-    from ivp_analysis import diskcache
+    from ivp_analysis import cache, hashing
 
     def draw() -> RenderedFigure:
         fig = builder(*args, **kwargs)
@@ -226,20 +183,18 @@ def render_cached(builder: Callable, *args, **kwargs) -> RenderedFigure:
         finally:
             plt.close(fig)
 
-    if builder.__module__ != "ivp_analysis.plots":
-        # the key covers the plotting module's code; another function's code could change unseen
+    if not builder.__module__.startswith("ivp_analysis.plots"):
+        # the key covers the package's code; another function's code could change unseen
         raise ValueError(
             f"render_cached only caches figures of ivp_analysis.plots, not {builder.__module__}."
             f"{builder.__qualname__}; show your own figure with show_figure(fig, alt=...)"
         )
-    if not diskcache.enabled():
+    if not cache.enabled():
         return draw()
-    key = diskcache.key(
-        modules=("plots", "display"),
-        extra=(builder.__module__, builder.__qualname__, diskcache.content_digest((args, kwargs)),
-               matplotlib.__version__, seaborn.__version__),
-    )  # fmt: skip
-    return diskcache.cached("figures", key, draw)
+    digest = hashing.content_sha256((args, kwargs))
+    extra = (builder.__module__, builder.__qualname__, digest, matplotlib.__version__,
+             seaborn.__version__)  # fmt: skip
+    return cache.cached("figures", cache.key(extra=extra), draw)
 
 
 def show_figure(fig, alt: str, caption: str = "") -> None:

@@ -16,11 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-#: Dutch verdicts for a change; every change in a report carries one of these.
-VERDICT_UP = "significante stijging"
-VERDICT_DOWN = "significante daling"
-VERDICT_NONE = "binnen normale schommeling"
-VERDICT_NA = "niet te toetsen"
+# every change in a report carries one of these verdicts (defined in the vocabulary)
+from ivp_analysis.vocab import VERDICT_DOWN, VERDICT_NA, VERDICT_UP, VERDICT_WITHIN
 
 _MAX_ITER = 200
 _TOL = 1e-10
@@ -198,7 +195,7 @@ def verdict(ratio: np.ndarray, p_value: np.ndarray, alpha: float = 0.05) -> np.n
     """
     ratio = np.asarray(ratio, dtype=float)
     p_value = np.asarray(p_value, dtype=float)
-    out = np.full(ratio.shape, VERDICT_NONE, dtype=object)
+    out = np.full(ratio.shape, VERDICT_WITHIN, dtype=object)
     sig = p_value < alpha
     out[sig & (ratio > 1)] = VERDICT_UP
     out[sig & (ratio < 1)] = VERDICT_DOWN

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ivp_analysis.display import format_nl, format_pct_nl, table_html, to_csv_text
+from ivp_analysis.present.display import table_html, to_csv_text
+from ivp_analysis.present.numbers import format_nl, format_pct_nl
 
 
 def test_format_nl():
@@ -60,7 +61,7 @@ def test_figure_png_crops_like_matplotlib_tight_bbox():
     import matplotlib.pyplot as plt
     from PIL import Image
 
-    from ivp_analysis.display import figure_png
+    from ivp_analysis.present.display import figure_png
 
     fig = _legend_outside_figure()
     ours, width, height = figure_png(fig)
@@ -85,7 +86,7 @@ def cache_in(tmp_path, monkeypatch):
 
 def test_render_cached_draws_once_per_content(cache_in, monkeypatch):
     from ivp_analysis import plots
-    from ivp_analysis.display import RenderedFigure, figure_png, render_cached
+    from ivp_analysis.present.display import RenderedFigure, figure_png, render_cached
 
     drawn = []
 
@@ -107,14 +108,14 @@ def test_render_cached_draws_once_per_content(cache_in, monkeypatch):
 
 
 def test_render_cached_refuses_figures_from_elsewhere(cache_in):
-    from ivp_analysis.display import render_cached
+    from ivp_analysis.present.display import render_cached
 
     with pytest.raises(ValueError, match="show_figure"):
         render_cached(_legend_outside_figure)
 
 
 def test_show_figure_needs_alt_text_and_shows_a_rendered_figure(capsys):
-    from ivp_analysis.display import RenderedFigure, show_figure
+    from ivp_analysis.present.display import RenderedFigure, show_figure
 
     with pytest.raises(ValueError, match="alternative text"):
         show_figure(RenderedFigure(b"", 1, 1), alt=" ")

@@ -1,0 +1,136 @@
+"""Evaluation moments: the one place that turns a moment's name into every year it implies.
+
+A moment fixes the baseline year (the plan's last year), the evaluated year and the data
+vintage: the last year of figures that existed when the evaluation was written. The parameter
+check, the report and every notebook receive the same :class:`Moment` from :func:`resolve`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ivp_analysis.errors import ParameterError
+
+#: Name of the moment whose years the user chooses.
+CUSTOM = "custom"
+#: First year of the shipped crime series (Politie 47018NED starts in 2012).
+FIRST_DATA_YEAR = 2012
+
+
+@dataclass(frozen=True)
+class Moment:
+    """An evaluation moment of the plan and every year derived from it.
+
+    Attributes
+    ----------
+    name : str
+        ``tussenevaluatie-2024``, ``eindevaluatie-2026`` or ``custom``.
+    label : str
+        Dutch name for reports.
+    baseline_year : int
+        The plan's baseline year (nulmeting).
+    eval_year : int
+        The year the evaluation judges.
+    data_last_year : int
+        The data vintage: the last year with figures when the evaluation is written.
+    note : str
+        Dutch sentence on why these years.
+    first_year, last_year : int
+        First and last year of the series the analyses show (``last_year`` defaults to the
+        last year of the shipped data a moment is given).
+    """
+
+    name: str
+    label: str
+    baseline_year: int
+    eval_year: int
+    data_last_year: int
+    note: str
+    first_year: int = FIRST_DATA_YEAR
+    last_year: int = 0
+
+    @property
+    def years(self) -> range:
+        """The years of the series, ``first_year`` to ``last_year``."""
+        return range(self.first_year, self.last_year + 1)
+
+
+#: The plan's evaluation moments (section 1.3.2 of the IVP). The baseline is 2022, the last
+#: year in the plan's own table; the evaluated year is the last full year available when the
+#: evaluation is written.
+MOMENTS: dict[str, Moment] = {
+    "tussenevaluatie-2024": Moment(
+        name="tussenevaluatie-2024",
+        label="Tussenevaluatie 2024",
+        baseline_year=2022,
+        eval_year=2023,
+        data_last_year=2023,
+        note="Geschreven in het derde kwartaal van 2024: het laatste volledige jaar is 2023.",
+    ),
+    "eindevaluatie-2026": Moment(
+        name="eindevaluatie-2026",
+        label="Eindevaluatie 2026",
+        baseline_year=2022,
+        eval_year=2025,
+        data_last_year=2025,
+        note=(
+            "Start in het vierde kwartaal van 2025, rapport in 2026: het laatste jaar is 2025 "
+            "(voorlopige cijfers)."
+        ),
+    ),
+}
+
+
+def names() -> list[str]:
+    """Return the allowed moment names, ``custom`` last."""
+    return [*MOMENTS, CUSTOM]
+
+
+def resolve(
+    moment: str,
+    baseline_year: int = 0,
+    eval_year: int = 0,
+    *,
+    first_year: int = FIRST_DATA_YEAR,
+    last_year: int = 0,
+) -> Moment:
+    """Return the evaluation moment with every derived year filled in.
+
+    Parameters
+    ----------
+    moment : str
+        A name from :data:`MOMENTS`, or ``custom``.
+    baseline_year, eval_year : int
+        The years of a ``custom`` moment (0 for a named moment).
+    first_year : int
+        First year of the series.
+    last_year : int
+        Last year of the series; 0 takes the moment's data vintage.
+
+    Examples
+    --------
+    >>> resolve("tussenevaluatie-2024").eval_year
+    2023
+    >>> resolve("custom", 2019, 2023).label
+    'Evaluatie 2023 t.o.v. 2019'
+    >>> resolve("tussenevaluatie-2024", last_year=2025).years
+    range(2012, 2026)
+    """
+    if moment in MOMENTS:
+        m = MOMENTS[moment]
+    elif moment == CUSTOM:
+        if not baseline_year or not eval_year or baseline_year >= eval_year:
+            raise ParameterError(
+                "moment 'custom' needs baseline_year and eval_year with baseline_year < eval_year"
+            )
+        m = Moment(
+            name=CUSTOM,
+            label=f"Evaluatie {eval_year} t.o.v. {baseline_year}",
+            baseline_year=baseline_year,
+            eval_year=eval_year,
+            data_last_year=eval_year,
+            note="Zelf gekozen peiljaar en evaluatiejaar.",
+        )
+    else:
+        raise ParameterError(f"unknown moment {moment!r}; allowed: {', '.join(names())}")
+    return replace(m, first_year=first_year, last_year=last_year or m.data_last_year)

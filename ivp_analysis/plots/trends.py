@@ -1,0 +1,301 @@
+"""Figures of the crime trends (notebook 01): rates, changes, trends, benchmarks."""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch
+
+from ivp_analysis.plots.style import dutch_ticks, format_pct, use_style, wrap
+
+TREND_COLOURS = {
+    "Politie 47018NED": "#0173b2",
+    "CBS 83648NED": "#029e73",
+    "IVP 2023-2026": "#cc78bc",
+    "NL": "#555555",
+}
+#: Colours of the test verdicts (orange = rise, blue = fall: colour-blind safe).
+VERDICT_COLOURS = {
+    "significante stijging": "#d55e00",
+    "significante daling": "#0173b2",
+    "binnen normale schommeling": "#e6e6e6",
+    "niet te toetsen": "#ffffff",
+}
+_RATE_AXIS = "Misdrijven per 1.000 inwoners (gemiddelde bevolking)"
+
+
+def rate_small_multiples(
+    trends: pd.DataFrame,
+    municipality: str,
+    name: str,
+    base_year: int | None = None,
+    eval_year: int | None = None,
+    ncols: int = 4,
+) -> plt.Figure:
+    """Draw one panel per crime type: the rate per 1,000 with its exact 95 % interval.
+
+    Provisional years have open markers; the Netherlands (sum of all municipalities) is a dashed
+    grey line; the total (0.0.0) shows the CBS and the plan series side by side.
+
+    Parameters
+    ----------
+    trends : DataFrame
+        ``trends.csv`` (:func:`ivp_analysis.trends.trends_table`), with the municipality's and
+        the national rows.
+    municipality, name : str
+        Code and name of the municipality.
+    base_year, eval_year : int, optional
+        Drawn as dotted vertical lines.
+    """
+    from matplotlib.lines import Line2D
+
+    use_style()
+    own = trends[trends["region"] == municipality]
+    nat = trends[trends["region"] == "NL"]
+    codes = sorted(own["code"].unique())
+    nrows = int(np.ceil((len(codes) + 1) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.3 * ncols, 2.55 * nrows), squeeze=False)
+    years = own["year"]
+    xlim = (years.min() - 0.6, years.max() + 0.6)
+    for i, (ax, code) in enumerate(zip(axes.flat, codes, strict=False)):
+        sub = own[own["code"] == code]
+        for source, g in sub.groupby("source", sort=True):
+            g = g.set_index("year").reindex(range(int(g["year"].min()), int(g["year"].max()) + 1))
+            g = g.reset_index().assign(status=lambda d: d["status"].fillna("missing"))
+            colour = TREND_COLOURS.get(source, "#0173b2")
+            x, r = g["year"].to_numpy(), g["rate_per_1000"].to_numpy(dtype=float)
+            lo, hi = g["rate_ci_low"].to_numpy(float), g["rate_ci_high"].to_numpy(float)
+            ok = np.isfinite(lo) & np.isfinite(hi)
+            ax.vlines(x[ok], lo[ok], hi[ok], color=colour, alpha=0.45, lw=1.2)
+            ax.plot(x, r, "-", color=colour, lw=1.4)
+            prov = (g["status"] == "provisional").to_numpy()
+            fin = ~prov & np.isfinite(r)
+            ax.plot(x[fin], r[fin], "o", color=colour, ms=3.8)
+            ax.plot(x[prov], r[prov], "o", mfc="white", mec=colour, mew=1.3, ms=4.2)
+        n = nat[nat["code"] == code].sort_values("year")
+        if len(n):
+            ax.plot(n["year"], n["rate_per_1000"], "--", color=TREND_COLOURS["NL"], lw=1.1)
+        for y in (base_year, eval_year):
+            if y is not None:
+                ax.axvline(y, color="#999999", ls=":", lw=1)
+        ax.set_title(wrap(f"{code} {sub['label'].iloc[0]}"), fontsize=9.5)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(bottom=0)
+        ax.set_xticks([y for y in range(int(years.min()), int(years.max()) + 1) if y % 4 == 0])
+        # year labels only under the lowest panel of each column (fewer texts to lay out)
+        ax.tick_params(labelsize=8, labelbottom=i + ncols >= len(codes))
+        dutch_ticks(ax, "y", nbins=4)
+    spare = list(axes.flat[len(codes) :])
+    for ax in spare:
+        ax.axis("off")
+    handles = [
+        Line2D([], [], color=TREND_COLOURS["Politie 47018NED"], marker="o", ms=4, label=f"{name} (Politie 47018NED)"),
+        Line2D([], [], color=TREND_COLOURS["CBS 83648NED"], marker="o", ms=4, label="totaal, CBS 83648NED"),
+        Line2D([], [], color=TREND_COLOURS["IVP 2023-2026"], marker="o", ms=4, label="totaal, zoals in het plan"),
+        Line2D([], [], color=TREND_COLOURS["NL"], ls="--", label="Nederland (som gemeenten)"),
+        Line2D([], [], color="#777777", marker="o", mfc="white", ls="none", label="voorlopig cijfer (open)"),
+        Line2D([], [], color="#777777", marker="|", ms=10, ls="none", alpha=0.6, label="95%-interval (Poisson)"),
+        Line2D([], [], color="#999999", ls=":", label="peiljaar en evaluatiejaar"),
+    ]  # fmt: skip
+    if spare:
+        spare[0].legend(handles=handles, loc="upper left", fontsize=8.5, frameon=False)
+    else:
+        fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8.5)
+    fig.supylabel(_RATE_AXIS, fontsize=10, x=0.005)
+    fig.supxlabel("Jaar", fontsize=10, y=0.005)
+    fig.suptitle(f"Geregistreerde misdrijven per 1.000 inwoners, {name}", fontweight="bold")
+    # tight_layout would cost a full extra draw: the margins are fixed by hand instead.
+    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.055, top=0.9, wspace=0.22, hspace=0.5)
+    return fig
+
+
+def change_grid(trends: pd.DataFrame, municipality: str, name: str) -> plt.Figure:
+    """Draw each year's change against the year before: colour = test verdict, text = change in %.
+
+    Rows are the series of the municipality, columns the years; a cell without a previous year
+    is white ("niet te toetsen").
+    """
+    from ivp_analysis.trends import series_name
+
+    use_style()
+    own = trends[(trends["region"] == municipality)].copy()
+    own["row"] = [
+        series_name(c, lab, s)
+        for c, lab, s in zip(own["code"], own["label"], own["source"], strict=True)
+    ]
+    rows = list(dict.fromkeys(own.sort_values(["code", "source"])["row"]))
+    years = sorted(own["year"].unique())[1:]
+    prov = set(own.loc[own["status"] == "provisional", "year"])
+    verdicts = list(VERDICT_COLOURS)
+    cmap = matplotlib.colors.ListedColormap([VERDICT_COLOURS[v] for v in verdicts])
+    grid = np.full((len(rows), len(years)), verdicts.index("niet te toetsen"), dtype=float)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * len(years) + 3.2, 0.36 * len(rows) + 1.8))
+    cells = own[own["year"].isin(years)]
+    for r in cells.itertuples(index=False):
+        i, j = rows.index(r.row), years.index(r.year)
+        v = r.verdict if r.verdict in VERDICT_COLOURS else "niet te toetsen"
+        grid[i, j] = verdicts.index(v)
+        if np.isfinite(r.rate_ratio):
+            text = format_pct(100 * (r.rate_ratio - 1))
+            colour = "white" if v in ("significante stijging", "significante daling") else "#222222"
+            ax.text(j, i, text, ha="center", va="center", fontsize=7.5, color=colour)
+        else:
+            ax.text(j, i, "–", ha="center", va="center", fontsize=7.5, color="#888888")
+    ax.imshow(
+        grid, aspect="auto", cmap=cmap, vmin=-0.5, vmax=len(verdicts) - 0.5, interpolation="nearest"
+    )
+    ax.set_yticks(range(len(rows)), rows, fontsize=8.5)
+    ax.set_xticks(
+        range(len(years)), [f"{y}\n(voorl.)" if y in prov else str(y) for y in years], fontsize=8
+    )
+    ax.set_xlabel("Jaar (vergeleken met het jaar ervoor)")
+    ax.set_ylabel("Soort misdrijf")
+    ax.grid(False)
+    ax.set_xticks(np.arange(-0.5, len(years)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(rows)), minor=True)
+    ax.grid(which="minor", color="#ffffff", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    handles = [Patch(facecolor=VERDICT_COLOURS[v], edgecolor="#999999", label=v) for v in verdicts]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
+              title="Toets (exact, 95 %)\ntekst: verandering per\n1.000 inwoners in %", title_fontsize=8)  # fmt: skip
+    ax.set_title(f"Verandering ten opzichte van het jaar ervoor, {name}")
+    return fig
+
+
+def trend_position_figure(
+    everyone: pd.DataFrame, models: pd.DataFrame, name: str, clip: tuple[float, float] | None = None
+) -> plt.Figure:
+    """Draw the yearly trend of every municipality per crime type, with the municipality's own.
+
+    Boxes span the middle half of all municipalities' yearly changes (whiskers 5 to 95 %);
+    the municipality is a diamond with its 95 % interval. The x-axis spans the whiskers and the
+    intervals unless ``clip`` gives its limits.
+    """
+    from ivp_analysis.trends import SOURCE_POLICE, series_name
+
+    use_style()
+    own = models[models["source"] == SOURCE_POLICE].sort_values("code")
+    codes = own["code"].tolist()
+    fig, ax = plt.subplots(figsize=(10, 0.5 * len(codes) + 1.6))
+    pos = np.arange(len(codes))[::-1]
+    data = [everyone.loc[everyone["code"] == c, "change_pct"].dropna().to_numpy() for c in codes]
+    ax.boxplot(data, positions=pos, vert=False, widths=0.55, whis=(5, 95), showfliers=False,
+               patch_artist=True, boxprops={"facecolor": "#dfe8f1", "edgecolor": "#6b8fb3"},
+               medianprops={"color": "#35618f"}, whiskerprops={"color": "#6b8fb3"},
+               capprops={"color": "#6b8fb3"})  # fmt: skip
+    sig = own["p_value"].to_numpy(float) < 0.05
+    x = own["change_pct"].to_numpy(float)
+    lo, hi = own["ci_low_pct"].to_numpy(float), own["ci_high_pct"].to_numpy(float)
+    ax.errorbar(
+        x, pos, xerr=[x - lo, hi - x], fmt="none", ecolor="#d55e00", elinewidth=1.6, capsize=3
+    )
+    ax.plot(x[sig], pos[sig], "D", color="#d55e00", ms=7, label=f"{name}, significant")
+    ax.plot(x[~sig], pos[~sig], "D", mfc="white", mec="#d55e00", mew=1.5, ms=7,
+            label=f"{name}, binnen normale schommeling")  # fmt: skip
+    ax.axvline(0, color="#333333", lw=0.8)
+    ax.set_yticks(
+        pos,
+        [series_name(c, lab) for c, lab in zip(own["code"], own["label"], strict=True)],
+        fontsize=9,
+    )
+    if clip is None:
+        ends = [np.percentile(d, [5, 95]) for d in data if len(d)]
+        lo_all = np.nanmin([*(e[0] for e in ends), *lo, 0.0])
+        hi_all = np.nanmax([*(e[1] for e in ends), *hi, 0.0])
+        pad = 0.06 * (hi_all - lo_all)
+        clip = (lo_all - pad, hi_all + pad)
+    ax.set_xlim(*clip)
+    first, last = int(own["first_year"].min()), int(own["last_year"].max())
+    ax.set_xlabel(
+        f"Verandering per jaar in % (trend {first}–{last}, misdrijven per 1.000 inwoners)"
+    )
+    ax.set_ylabel("Soort misdrijf")
+    dutch_ticks(ax, "x")
+    ax.legend(handles=[*ax.get_legend_handles_labels()[0],
+                       Patch(facecolor="#dfe8f1", edgecolor="#6b8fb3", label="alle gemeenten: middelste helft, streep = mediaan, snorharen 5-95 %")],
+              loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8.5, frameon=False)  # fmt: skip
+    ax.set_title(f"Trend van {name} naast die van alle gemeenten")
+    return fig
+
+
+def benchmark_figure(
+    rates: pd.DataFrame, bench: pd.DataFrame, municipality: str, name: str
+) -> plt.Figure:
+    """Draw, per crime type, the peer group's rates as an index with the municipality and NL.
+
+    One row per crime type; the x-axis is the rate per 1,000 as a percentage of the peer median
+    (100 = median; where the median is 0, the peer mean), so rare and common crimes share one
+    axis. Dots are the peers, the box their middle half, the diamond the municipality, the bar
+    the Netherlands. The municipality's own rate is written at the right.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        :func:`ivp_analysis.trends.peer_rates` (``code``, ``region``, ``rate``).
+    bench : DataFrame
+        :func:`ivp_analysis.trends.benchmark`.
+    """
+    from matplotlib.lines import Line2D
+
+    from ivp_analysis.present.numbers import format_nl
+    from ivp_analysis.trends import series_name
+
+    use_style()
+    cap = 300.0
+    n = len(bench)
+    fig, ax = plt.subplots(figsize=(11, 0.52 * n + 1.9))
+    rng = np.random.default_rng(1926)
+    pos = np.arange(n)[::-1]
+    clipped = 0
+    for y, b in zip(pos, bench.itertuples(index=False), strict=True):
+        vals = rates.loc[rates["code"] == b.code, "rate"].to_numpy(dtype=float)
+        vals = vals[np.isfinite(vals)]
+        ref = b.peer_median if b.peer_median > 0 else (vals.mean() if len(vals) else np.nan)
+        if not np.isfinite(ref) or ref <= 0:
+            ax.text(5, y, "geen gevallen in de groep", va="center", fontsize=8, color="#666666")
+            continue
+        idx = 100 * vals / ref
+        clipped += int(np.sum(idx > cap))
+        q1, q3 = 100 * b.peer_q1 / ref, 100 * b.peer_q3 / ref
+        ax.add_patch(matplotlib.patches.Rectangle((q1, y - 0.28), q3 - q1, 0.56, facecolor="#dfe8f1",
+                                                  edgecolor="#6b8fb3", zorder=1))  # fmt: skip
+        ax.plot([100, 100], [y - 0.28, y + 0.28], color="#35618f", lw=1.5, zorder=2)
+        ax.plot(np.minimum(idx, cap), y + rng.uniform(-0.22, 0.22, len(idx)), "o", color="#7a7a7a",
+                ms=2.6, alpha=0.6, zorder=3)  # fmt: skip
+        ax.plot([min(100 * b.nl_rate_per_1000 / ref, cap)] * 2, [y - 0.36, y + 0.36], color="#222222",
+                lw=2.2, zorder=4)  # fmt: skip
+        ax.plot([min(100 * b.rate_per_1000 / ref, cap)], [y], "D", color="#d55e00", mec="white", ms=8,
+                zorder=5)  # fmt: skip
+        ax.text(cap * 1.02, y, f"{format_nl(b.rate_per_1000, 2)} (mediaan {format_nl(b.peer_median, 2)})",
+                va="center", fontsize=8)  # fmt: skip
+    ax.text(cap * 1.02, n - 0.45, "per 1.000 inwoners", fontsize=8, fontweight="bold", va="bottom")
+    ax.set_xlim(0, cap)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.set_yticks(pos, [series_name(c, lab) for c, lab in zip(bench["code"], bench["label"], strict=True)],
+                  fontsize=9)  # fmt: skip
+    note = f"; {clipped} waarden boven {int(cap)} % staan op de rand" if clipped else ""
+    ax.set_xlabel("Misdrijven per 1.000 inwoners als % van de mediaan van de vergelijkingsgroep "
+                  f"(100 = mediaan{note})")  # fmt: skip
+    ax.set_ylabel("Soort misdrijf")
+    dutch_ticks(ax, "x")
+    handles = [
+        Line2D([], [], marker="D", color="#d55e00", ls="none", ms=7, label=name),
+        Line2D([], [], marker="o", color="#7a7a7a", ls="none", ms=4, label="gemeenten in de groep"),
+        Patch(
+            facecolor="#dfe8f1", edgecolor="#6b8fb3", label="middelste helft van de groep (Q1-Q3)"
+        ),
+        Line2D([], [], color="#35618f", lw=1.5, label="mediaan van de groep"),
+        Line2D([], [], color="#222222", lw=2.2, label="Nederland"),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=8.5,
+              frameon=False)  # fmt: skip
+    year = int(bench["year"].iloc[0]) if len(bench) else ""
+    ax.set_title(f"{name} naast de vergelijkingsgroep, {year}", pad=14)
+    return fig
+
+
+# ---- covid ----
+
+#: Colours of the phase bands per kind of phase (colour-blind safe, seaborn colorblind palette).

@@ -1,0 +1,88 @@
+"""The project's vocabulary: every status, verdict, family and source name, defined once.
+
+Result tables carry these words (the Dutch verdicts are part of the CSV contract, see
+``docs/results.md``), and the presentation layer shows them; no other module defines its own.
+Codes are English (``improved``, ``provisional``); what a reader sees is Dutch.
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- data status
+#: Status of a published figure (``status`` column of the tidy frame), with its Dutch word.
+DATA_STATUS_NL: dict[str, str] = {
+    "final": "definitief",
+    "provisional": "voorlopig",
+    "unknown": "onbekend",
+    "missing": "ontbreekt",
+}
+
+# --------------------------------------------------------------------------- test verdicts
+#: Verdicts of a comparison of two counts or of a trend (exploratory screens), in Dutch.
+VERDICT_UP = "significante stijging"
+VERDICT_DOWN = "significante daling"
+VERDICT_WITHIN = "binnen normale schommeling"
+VERDICT_NA = "niet te toetsen"
+TEST_VERDICTS = (VERDICT_UP, VERDICT_DOWN, VERDICT_WITHIN, VERDICT_NA)
+
+#: Verdicts of observed against expected (COVID-19 counterfactuals), in Dutch.
+VERDICT_BELOW = "lager dan verwacht"
+VERDICT_ABOVE = "hoger dan verwacht"
+VERDICT_MIXED = "wisselend (lager en hoger)"
+
+# --------------------------------------------------------------------------- indicator status
+STATUS_IMPROVED = "improved"
+STATUS_WORSENED = "worsened"
+STATUS_NO_CHANGE = "no significant change"
+STATUS_NO_DATA = "not assessable: no data"
+STATUS_NO_DIRECTION = "not assessable: no target direction"
+#: Every indicator status, in the order of the scorecard.
+STATUSES = (
+    STATUS_IMPROVED,
+    STATUS_WORSENED,
+    STATUS_NO_CHANGE,
+    STATUS_NO_DIRECTION,
+    STATUS_NO_DATA,
+)
+#: Dutch wording of each indicator status.
+STATUS_NL: dict[str, str] = {
+    STATUS_IMPROVED: "verbeterd",
+    STATUS_WORSENED: "verslechterd",
+    STATUS_NO_CHANGE: "geen significante verandering",
+    STATUS_NO_DIRECTION: "niet te beoordelen: geen streefrichting",
+    STATUS_NO_DATA: "niet te beoordelen: geen cijfers",
+}
+
+#: The plan's four priorities and the going-concern themes, in the plan's order, with Dutch names.
+PRIORITIES: dict[str, str] = {
+    "ondermijning": "Aanpak van ondermijnende criminaliteit",
+    "jeugd": "Jeugd en veiligheid",
+    "zorg": "Zorg en veiligheid",
+    "digitaal": "Weerbaarheid tegen digitale criminaliteit",
+    "going-concern": "Overige veiligheidsthema's (going concern)",
+}
+#: Desired directions of an indicator with their Dutch reading.
+DIRECTIONS: dict[str, str] = {
+    "down": "dalen",
+    "up": "stijgen",
+    "interpretive": "geen streefrichting",
+}
+
+# --------------------------------------------------------------------------- models
+#: Count-model families with their Dutch names.
+FAMILY_NL: dict[str, str] = {"poisson": "Poisson", "negbin": "negatief binomiaal"}
+
+# --------------------------------------------------------------------------- sources
+SOURCE_POLICE = "Politie 47018NED"
+SOURCE_CBS = "CBS 83648NED"
+SOURCE_PLAN = "IVP 2023-2026"
+SOURCE_NL = "Politie 47018NED, som van alle gemeenten incl. GM0000"
+
+#: Shipped data sets (``datasets.SHIPPED``) with figures per municipality: the data overview counts
+#: them and an indicator may name one as its source.
+MUNICIPAL_DATASETS = (
+    "municipal_crime",
+    "cbs_totals_2010_2020",
+    "cbs_totals_2022",
+    "plan_figures",
+    "plan_surveys",
+)
