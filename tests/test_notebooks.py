@@ -28,8 +28,15 @@ def test_notebook_runs_with_injected_parameters(nb, tmp_path):
     }
     params = {k: v for k, v in wanted.items() if k in SPECS and nb.name in SPECS[k].notebooks}
     out = tmp_path / nb.name
-    papermill.execute_notebook(str(nb), str(out), parameters=params, kernel_name=report.KERNEL_NAME,
-                               progress_bar=False, execution_timeout=600, cwd=str(nb.parent))  # fmt: skip
+    papermill.execute_notebook(
+        str(nb),
+        str(out),
+        parameters=params,
+        kernel_name=report.KERNEL_NAME,
+        progress_bar=False,
+        execution_timeout=600,
+        cwd=str(nb.parent),
+    )
     executed = json.loads(out.read_text())
     injected = [
         c for c in executed["cells"] if "injected-parameters" in c["metadata"].get("tags", [])
@@ -50,8 +57,13 @@ def test_committed_notebooks_are_clean():
 def test_papermill_alone_only_warns_about_a_misspelt_parameter(tmp_path, caplog):
     # Why the pipeline validates first: papermill logs a warning and runs with the defaults.
     nb = Path(__file__).parent / "fixtures" / "pipeline" / "ok" / "01_ok.ipynb"
-    papermill.execute_notebook(str(nb), str(tmp_path / "out.ipynb"), parameters={"municiplaity": "GM0363"},
-                               kernel_name=report.KERNEL_NAME, progress_bar=False)  # fmt: skip
+    papermill.execute_notebook(
+        str(nb),
+        str(tmp_path / "out.ipynb"),
+        parameters={"municiplaity": "GM0363"},
+        kernel_name=report.KERNEL_NAME,
+        progress_bar=False,
+    )
     assert "Passed unknown parameter: municiplaity" in caplog.text
 
 

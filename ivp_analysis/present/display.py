@@ -91,15 +91,22 @@ def _is_year_like(col: pd.Series) -> bool:
     return name in ("jaar", "year", "peiljaar", "evaluatiejaar") or name.endswith("jaar")
 
 
-def show_table(df: pd.DataFrame, caption: str = "", *, decimals: Mapping[str, int] | None = None,
-               index: bool = False) -> None:  # fmt: skip
+def show_table(
+    df: pd.DataFrame,
+    caption: str = "",
+    *,
+    decimals: Mapping[str, int] | None = None,
+    index: bool = False,
+) -> None:
     """Display a table in the notebook (HTML for the report, plain text as fallback)."""
     from IPython.display import publish_display_data
 
     publish_display_data(
-        {"text/html": table_html(df, caption=caption, decimals=decimals, index=index),
-         "text/plain": (caption + "\n" if caption else "") + df.to_string(index=index)}
-    )  # fmt: skip
+        {
+            "text/html": table_html(df, caption=caption, decimals=decimals, index=index),
+            "text/plain": (caption + "\n" if caption else "") + df.to_string(index=index),
+        }
+    )
 
 
 #: Resolution of report figures (dots per inch).
@@ -122,8 +129,12 @@ def figure_png(fig) -> tuple[bytes, int, int]:
 
     buf = io.BytesIO()
     # zlib level 1: a quarter of the encoding time for files about 4 % larger
-    options = {"format": "png", "dpi": FIGURE_DPI, "metadata": {"Software": None},
-               "pil_kwargs": {"compress_level": 1}}  # fmt: skip
+    options = {
+        "format": "png",
+        "dpi": FIGURE_DPI,
+        "metadata": {"Software": None},
+        "pil_kwargs": {"compress_level": 1},
+    }
     if fig.get_layout_engine() is None:
         dpi = fig.dpi
         try:
@@ -192,8 +203,13 @@ def render_cached(builder: Callable, *args, **kwargs) -> RenderedFigure:
     if not cache.enabled():
         return draw()
     digest = hashing.content_sha256((args, kwargs))
-    extra = (builder.__module__, builder.__qualname__, digest, matplotlib.__version__,
-             seaborn.__version__)  # fmt: skip
+    extra = (
+        builder.__module__,
+        builder.__qualname__,
+        digest,
+        matplotlib.__version__,
+        seaborn.__version__,
+    )
     return cache.cached("figures", cache.key(extra=extra), draw)
 
 
@@ -220,9 +236,11 @@ def show_figure(fig, alt: str, caption: str = "") -> None:
         plt.close(fig)
     publish_display_data(
         {"image/png": base64.b64encode(data).decode("ascii"), "text/plain": f"[Figuur: {alt}]"},
-        metadata={"image/png": {"width": width, "height": height},
-                  META_KEY: {"alt": alt, "caption": caption}},
-    )  # fmt: skip
+        metadata={
+            "image/png": {"width": width, "height": height},
+            META_KEY: {"alt": alt, "caption": caption},
+        },
+    )
 
 
 def show_markdown(text: str) -> None:

@@ -29,12 +29,14 @@ def test_table_escapes_text_and_formats_numbers():
 
 
 def test_csv_is_machine_readable_and_stable():
-    df = pd.DataFrame({
-        "year": pd.array([2017, 2018], dtype="Int64"),
-        "rate": [103 / 53145 * 1000, np.nan],
-        "period": pd.PeriodIndex(["2020-03", "2020-04"], freq="M"),
-        "ok": [True, False],
-    })  # fmt: skip
+    df = pd.DataFrame(
+        {
+            "year": pd.array([2017, 2018], dtype="Int64"),
+            "rate": [103 / 53145 * 1000, np.nan],
+            "period": pd.PeriodIndex(["2020-03", "2020-04"], freq="M"),
+            "ok": [True, False],
+        }
+    )
     text = to_csv_text(df)
     assert text == "year,rate,period,ok\n2017,1.938093894,2020-03,true\n2018,,2020-04,false\n"
     assert to_csv_text(df) == text
