@@ -39,7 +39,7 @@ class CodeList:
 
     def label_to_code(self, label: str, families: tuple[str, ...]) -> str | None:
         """Return the code whose label (with or without its numeric prefix) is ``label``."""
-        key = _norm_label(label)
+        key = norm_label(label)
         for fam in families:
             code = self.labels.get(fam, {}).get(key)
             if code is not None:
@@ -58,11 +58,19 @@ class CodeList:
         return self._family.get(code)
 
 
-def _norm_label(label: str) -> str:
+def norm_label(label: str) -> str:
+    """Return a label for look-ups: spaces collapsed, case folded.
+
+    Examples
+    --------
+    >>> norm_label("  Totaal   Misdrijven ")
+    'totaal misdrijven'
+    """
     return re.sub(r"\s+", " ", str(label)).strip().casefold()
 
 
-def _read_key_title(path: Path) -> list[tuple[str, str]]:
+def read_key_title(path: Path) -> list[tuple[str, str]]:
+    """Return the (Key, Title) pairs of a CBS code-list CSV, keys stripped."""
     with open(path, encoding="utf-8-sig", newline="") as f:
         return [(r["Key"].strip(), r["Title"].strip()) for r in csv.DictReader(f)]
 
@@ -92,67 +100,54 @@ def build_code_list(
     own = own or paths.DATA_DIR / "own_codes.csv"
     rows: list[dict] = []
     labels: dict[str, dict[str, str]] = {"police": {}, "nuisance": {}, "cbs": {}, "own": {}}
-
-    for code, title in _read_key_title(police):
-        m = _POLICE_PREFIX.match(title)
-        short = m[2] if m else title
-        rows.append(
-            dict(
-                code=code,
-                label=short,
-                unit="misdrijven",
-                family="police",
-                source="Politie 47018NED",
-            )
-        )
-        labels["police"][_norm_label(title)] = code
-        labels["police"][_norm_label(short)] = code
-    for code, title in _read_key_title(nuisance):
-        code = NUISANCE_TOTAL if code == TOTAL_CRIME else code
-        if code == NUISANCE_TOTAL:
-            continue  # listed in own_codes.csv
-        rows.append(
-            dict(
-                code=code,
-                label=title,
-                unit="registraties",
-                family="nuisance",
-                source="Politie 47021NED",
-            )
-        )
-        labels["nuisance"][_norm_label(title)] = code
-    labels["nuisance"][_norm_label("Totaal registraties overlast")] = NUISANCE_TOTAL
-    for code, title in _read_key_title(cbs):
-        if code == CBS_TOTAL:
-            labels["cbs"][_norm_label(title)] = TOTAL_CRIME
-            continue
-        m = _CBS_PREFIX.match(title)
-        rows.append(
-            dict(
-                code=code,
-                label=m[1] if m else title,
-                unit="misdrijven",
-                family="cbs",
-                source="CBS 83648NED",
-            )
-        )
-        labels["cbs"][_norm_label(title)] = code
-        if m:
-            labels["cbs"].setdefault(_norm_label(m[1]), code)
-    with open(own, encoding="utf-8-sig", newline="") as f:
-        for r in csv.DictReader(f):
-            rows.append(
-                dict(
-                    code=r["code"].strip(),
-                    label=r["label"].strip(),
-                    unit=r["unit"].strip(),
-                    family="own",
-                    source="eigen codelijst",
-                )
-            )
-            labels["own"][_norm_label(r["label"])] = r["code"].strip()
+    _add_police(police, rows, labels["police"])
+    _add_nuisance(nuisance, rows, labels["nuisance"])
+    _add_cbs(cbs, rows, labels["cbs"])
+    _add_own(own, rows, labels["own"])
     table = pd.DataFrame(rows).drop_duplicates("code", keep="first").reset_index(drop=True)
     return CodeList(table=table, labels=labels)
+
+
+def _row(code: str, label: str, unit: str, family: str, source: str) -> dict:
+    return dict(code=code, label=label, unit=unit, family=family, source=source)
+
+
+def _add_police(path: Path, rows: list[dict], labels: dict[str, str]) -> None:
+    for code, title in read_key_title(path):
+        m = _POLICE_PREFIX.match(title)
+        short = m[2] if m else title
+        rows.append(_row(code, short, "misdrijven", "police", "Politie 47018NED"))
+        labels[norm_label(title)] = code
+        labels[norm_label(short)] = code
+
+
+def _add_nuisance(path: Path, rows: list[dict], labels: dict[str, str]) -> None:
+    for code, title in read_key_title(path):
+        if code == TOTAL_CRIME:
+            continue  # the nuisance total: NUISANCE_TOTAL, listed in own_codes.csv
+        rows.append(_row(code, title, "registraties", "nuisance", "Politie 47021NED"))
+        labels[norm_label(title)] = code
+    labels[norm_label("Totaal registraties overlast")] = NUISANCE_TOTAL
+
+
+def _add_cbs(path: Path, rows: list[dict], labels: dict[str, str]) -> None:
+    for code, title in read_key_title(path):
+        if code == CBS_TOTAL:
+            labels[norm_label(title)] = TOTAL_CRIME
+            continue
+        m = _CBS_PREFIX.match(title)
+        rows.append(_row(code, m[1] if m else title, "misdrijven", "cbs", "CBS 83648NED"))
+        labels[norm_label(title)] = code
+        if m:
+            labels.setdefault(norm_label(m[1]), code)
+
+
+def _add_own(path: Path, rows: list[dict], labels: dict[str, str]) -> None:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            code = r["code"].strip()
+            rows.append(_row(code, r["label"].strip(), r["unit"].strip(), "own", "eigen codelijst"))
+            labels[norm_label(r["label"])] = code
 
 
 def reference_files() -> list[Path]:
@@ -202,7 +197,7 @@ class RegionList:
         LookupError
             When the name belongs to more than one region (the message lists the codes).
         """
-        codes = self.by_name.get(_norm_label(name))
+        codes = self.by_name.get(norm_label(name))
         if not codes:
             return None
         # A name shared by a municipality and a neighbourhood means the municipality:
@@ -220,7 +215,7 @@ class RegionList:
         for code, name in pairs:
             code = normalise_region(code)
             names.setdefault(code, name)
-            by_name.setdefault(_norm_label(name), set()).add(code)
+            by_name.setdefault(norm_label(name), set()).add(code)
         return RegionList(names, by_name)
 
 
@@ -276,8 +271,8 @@ def region_list() -> RegionList:
 def _build_region_list() -> RegionList:
     raw = paths.RAW_DIR
     pairs: list[tuple[str, str]] = []
-    pairs += _read_key_title(raw / "politie-47025ned-47021ned-nl-annual" / "RegioS.csv")
-    pairs += _read_key_title(raw / "politie-47022ned-nl-monthly" / "WijkenEnBuurten.csv")
+    pairs += read_key_title(raw / "politie-47025ned-47021ned-nl-annual" / "RegioS.csv")
+    pairs += read_key_title(raw / "politie-47022ned-nl-monthly" / "WijkenEnBuurten.csv")
     with open(raw / "cbs-83648ned-gemeente-2022" / "pop.csv", encoding="utf-8-sig") as f:
         pairs += [(r["Key"], r["Regio"].strip()) for r in csv.DictReader(f)]
     with open(raw / "cbs-83648ned-gemeente-2022" / "dataframe.geojson", encoding="utf-8") as f:
@@ -288,7 +283,7 @@ def _build_region_list() -> RegionList:
     regions = RegionList({}, {}).extended(pairs)
     # Everyday names that differ from the CBS name; used only to look names up, never as names.
     for alias, code in NAME_ALIASES.items():
-        regions.by_name.setdefault(_norm_label(alias), set()).add(code)
+        regions.by_name.setdefault(norm_label(alias), set()).add(code)
     return regions
 
 
