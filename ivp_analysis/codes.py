@@ -300,3 +300,84 @@ def municipality_name(code: str) -> str:
     'Amsterdam'
     """
     return region_list().names.get(code, code)
+
+
+#: Years covered by the shipped per-year municipality data (83648NED 2010-2020, 70072ned 2012-2025).
+YEARS_COVERED = (2010, 2025)
+
+
+@lru_cache(maxsize=1)
+def municipality_years() -> pd.DataFrame:
+    """Return when each municipality code existed, as the shipped data shows it.
+
+    Built from two shipped sources, so that no hand-kept list can drift from the data: the
+    70072ned population per municipality and year in the 47018NED extract (2012-2025, each
+    year on that year's boundaries) and the 83648NED rows of ``voorspelmodel.csv`` (2010-2020,
+    where a row of zeros in every measure marks a year in which the municipality did not
+    exist). A code appears in the year of its creation and disappears after its last year;
+    a municipality still present in 2025 has ``last_year`` NaN (open-ended).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``region``, ``region_name``, ``first_year``, ``last_year`` (float; NaN while it
+        still exists), sorted by code. The municipal redivisions 2012-2025 are the rows with
+        a ``first_year`` after 2012 or a ``last_year``.
+
+    Examples
+    --------
+    >>> years = municipality_years().set_index("region")
+    >>> [float(x) for x in years.loc["GM1926", ["first_year", "last_year"]]]  # Pijnacker-Nootdorp
+    [2010.0, nan]
+    >>> str(years.loc["GM0738", "region_name"]), float(years.loc["GM0738", "last_year"])
+    ('Aalburg', 2018.0)
+    >>> float(years.loc["GM1959", "first_year"])  # Altena
+    2019.0
+    """
+    seen: dict[str, set[int]] = {}
+    with open(paths.RAW_DIR / "politie-47018ned-gemeente-selected-types" / "data.json") as f:
+        for code, by_year in json.load(f)["population"].items():
+            seen.setdefault(code, set()).update(int(y) for y in by_year)
+    names = region_list()
+    by_name = names.by_name
+    path = paths.RAW_DIR / "cbs-83648ned-gemeente-2010-2020" / "voorspelmodel.csv"
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            values = [v for k, v in r.items() if re.match(r".*_\d+$", k)]
+            if all(float(v or 0) == 0 for v in values):
+                continue  # the municipality did not exist that year
+            found = by_name.get(norm_label(r["RegioS"]), set())
+            for code in found:
+                if code.startswith("GM"):
+                    seen.setdefault(code, set()).add(int(r["Perioden"]))
+    last_covered = YEARS_COVERED[1]
+    rows = [
+        dict(
+            region=code,
+            region_name=names.names.get(code, code),
+            first_year=float(min(years)),
+            last_year=float("nan") if max(years) == last_covered else float(max(years)),
+        )
+        for code, years in seen.items()
+        if code.startswith("GM") and code != "GM0000"
+    ]
+    return pd.DataFrame(rows).sort_values("region").reset_index(drop=True)
+
+
+def existed_in(code: str, year: int) -> bool | None:
+    """Return whether a municipality code existed in ``year`` (None when the data cannot tell).
+
+    Examples
+    --------
+    >>> existed_in("GM0738", 2018), existed_in("GM0738", 2024), existed_in("GM1959", 2024)
+    (True, False, True)
+    >>> existed_in("GM1926", 2026)  # still present in the last year covered: assumed so
+    True
+    """
+    years = municipality_years().set_index("region")
+    if code not in years.index or year < YEARS_COVERED[0]:
+        return None
+    first, last = years.loc[code, ["first_year", "last_year"]]
+    if year < first == 2012:
+        return None  # 70072ned starts in 2012; 83648NED lacks some municipalities
+    return bool(first <= year and (pd.isna(last) or year <= last))

@@ -38,6 +38,8 @@ FORMATS = {
     "cbsodatar-folder": "a cbsodataR download folder: data.csv plus code-list CSVs",
     "politie-download-long": "police open-data site download, one row per value (';', BOM, labels)",
     "politie-download-wide": "police open-data site download, periods as columns, title and footer",
+    "politie-download-table": "police open-data site table download: title, filter lines, "
+    "a header row per column dimension, regions by name, footer (';' or ',')",
     "ivp-plan": "figures transcribed from the safety plan (data/raw/ivp-2023-2026)",
     "municipal-template": "the municipality's own figures (data/templates)",
     "politie-47018-json": "the shipped 47018NED JSON extract with average population",

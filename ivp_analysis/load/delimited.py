@@ -11,6 +11,7 @@ from ivp_analysis.load import plan, shipped
 from ivp_analysis.load.common import LABEL_CATEGORY_DIMS, LABEL_REGION_DIMS, MEASURE_COL, Ctx
 from ivp_analysis.load.odata import looks_typed, read_odata_rows_csv
 from ivp_analysis.load.police import period_columns, police_download
+from ivp_analysis.load.police_table import find_table_download, read_table_download
 from ivp_analysis.load.text import (
     check_width,
     csv_records,
@@ -131,6 +132,9 @@ def read_delimited(ctx: Ctx) -> None:
     found = _police_header(records)
     if found is not None:
         return police_download(ctx, delimiter, records, *found)
+    table = find_table_download(records)
+    if table is not None:
+        return read_table_download(ctx, delimiter, records, table)
     other = [d for d in ("|", "\t", ";", ",") if d in first and d != delimiter]
     hint = None
     if other:
