@@ -209,12 +209,12 @@ def _add_cell(ctx: Ctx, c: _Cell, year: int | None) -> None:
         )
     measure = str(_measure(ctx, c.dims.get("topic", (None,))[0], c.line))
     _, unit, family = MEASURES[measure]
-    when, star = period(ctx, *c.dims["period"])
+    raw_period, period_line, period_column = c.dims["period"]
+    when, star = period(ctx, raw_period, period_line, period_column)
     code = _codes.TOTAL_CRIME
     if "category" in c.dims:
-        code = code_from_label(
-            ctx, *c.dims["category"][:1], (family,) if family else (), *c.dims["category"][1:]
-        )
+        label, line, column = c.dims["category"]
+        code = code_from_label(ctx, label, (family,) if family else (), line, column)
     ctx.add(
         region=_region(ctx, c.dims, year),
         period=when,
