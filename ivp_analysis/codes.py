@@ -26,6 +26,11 @@ TOTAL_CRIME = "0.0.0"
 #: The 47021NED nuisance total is also keyed "0.0.0"; recoded so it cannot pass for total crime.
 NUISANCE_TOTAL = "overlast.totaal"
 
+#: The 47018NED wijk/buurt code list on the 2024 division (shipped with the GM1926 buurt data).
+WIJK_BUURT_2024 = (
+    paths.RAW_DIR / "politie-47018ned-buurt-2023-gm1926" / "crime" / "WijkenEnBuurten.csv"
+)
+
 _POLICE_PREFIX = re.compile(r"^(\d+\.\d+\.\d+)\s+(.*)$")
 _CBS_PREFIX = re.compile(r"^[\d.]+\s+(.*)$")
 
@@ -161,6 +166,7 @@ def reference_files() -> list[Path]:
         raw / "cbs-83648ned-gemeente-2022" / "misdrijf_meta.csv",
         raw / "cbs-83648ned-gemeente-2022" / "pop.csv",
         raw / "cbs-83648ned-gemeente-2022" / "dataframe.geojson",
+        WIJK_BUURT_2024,
         paths.DATA_DIR / "own_codes.csv",
     ]
 
@@ -280,6 +286,9 @@ def _build_region_list() -> RegionList:
     pairs += [
         (ft["properties"]["statcode"], ft["properties"]["statnaam"]) for ft in geo["features"]
     ]
+    # Last, so that it only adds codes: the wijken and buurten of the 2024 division
+    # (47018NED restates every year on it), e.g. BU19260110, absent from the 2021 list.
+    pairs += read_key_title(WIJK_BUURT_2024)
     regions = RegionList({}, {}).extended(pairs)
     # Everyday names that differ from the CBS name; used only to look names up, never as names.
     for alias, code in NAME_ALIASES.items():

@@ -47,6 +47,7 @@ FORMATS = {
     "politie-annual-labels": "the shipped national annual series of 47025NED / 47021NED",
     "cbs-population-monthly": "the shipped national population by month (83474NED)",
     "cbs-population-jan1": "the shipped population on 1 January 2022 per region (83648NED pop.csv)",
+    "cbs-85984-buurt-population": "the shipped inhabitants per buurt on 1 January 2024 (85984NED)",
     "cbs-83648-geojson": "the shipped 2022 municipal boundaries with 83648NED totals",
 }
 

@@ -44,6 +44,12 @@ _FIXED: list[tuple[frozenset[str], str, tuple[str, ...], Reader]] = [
         shipped.read_population_jan1,
     ),
     (
+        frozenset({"nhood_id", "population"}),
+        "cbs-85984-buurt-population",
+        (",",),
+        shipped.read_buurt_population,
+    ),
+    (
         frozenset({"region", "code", "period", "printed", "section"}),
         "ivp-plan",
         (",", ";"),

@@ -127,3 +127,23 @@ def read_population_jan1(ctx: Ctx, names: list[str], body: Body) -> None:
             unit=None,
             _rcol="Key",
         )
+
+
+def read_buurt_population(ctx: Ctx, names: list[str], body: Body) -> None:
+    """Read ``"",nhood_id,population`` (CBS 85984NED, inhabitants per buurt on 1 January 2024)."""
+    ki, vi = names.index("nhood_id"), names.index("population")
+    for line, f in body:
+        ctx.add(
+            region=_codes.normalise_region(f[ki]),
+            period=pd.Period("2024", "Y"),
+            code="population_jan1",
+            value=number(ctx, f[vi], line, "population"),
+            raw=f[vi],
+            _line=line,
+            _col="population",
+            status="final",
+            source="CBS 85984NED",
+            note="",
+            unit=None,
+            _rcol="nhood_id",
+        )
