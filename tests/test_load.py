@@ -428,6 +428,7 @@ def test_every_format_is_exercised():
         "cbs-population-monthly",
         "cbs-population-jan1",
         "cbs-83648-geojson",
+        "cbs-85984-buurt-population",
     }
     assert set(FIXTURE_FORMATS.values()) | shipped == set(FORMATS)
 

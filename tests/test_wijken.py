@@ -53,3 +53,13 @@ def test_shipped_pijnacker_nootdorp_2023():
     assert w["count"].tolist() == [864, 578, 206]
     assert w["population"].sum() == 57935
     assert round(w["rate_per_1000"].iloc[0], 1) == round(864 / 29990 * 1000, 1)
+
+
+def test_buurt_population_format():
+    from ivp_analysis import load_table
+    from ivp_analysis.datasets import path_of
+
+    df = load_table(path_of("buurt_population_2024"))
+    assert df.attrs["format"] == "cbs-85984-buurt-population"
+    gm1926 = df[df["region"].str.startswith("BU1926")]
+    assert len(gm1926) == 32 and gm1926["value"].sum() == 57935
