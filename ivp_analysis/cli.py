@@ -81,7 +81,36 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("path", help="a CSV/JSON file or a cbsodataR folder")
 
     sub.add_parser("params", help="list the report parameters with their types and defaults")
+    _fetch_parser(sub)
     return p
+
+
+def _fetch_parser(sub) -> None:  # noqa: ANN001
+    f = sub.add_parser(
+        "fetch",
+        help="download the current tables from the CBS/Politie open-data API into data/fetched/",
+    )
+    who = f.add_mutually_exclusive_group(required=True)
+    who.add_argument(
+        "--municipality", help="CBS municipality code(s), e.g. GM1926 or GM1926,GM0363"
+    )
+    who.add_argument("--all", action="store_true", help="every municipality (large downloads)")
+    f.add_argument(
+        "--tables",
+        default=None,
+        help="comma-separated table ids (default: every table the report uses: "
+        "47018NED,47022NED,70072ned,47021NED)",
+    )
+    f.add_argument(
+        "--base-url",
+        default=None,
+        help="API base URL for every catalogue (default: $IVP_ODATA_BASE, else "
+        "https://opendata.cbs.nl for CBS and https://dataderden.cbs.nl for Politie tables)",
+    )
+    f.add_argument("--out", default=None, help="snapshot root (default: data/fetched)")
+    f.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
+    f.add_argument("--retries", type=int, default=4, help="retries per request (default 4)")
+    f.add_argument("--dry-run", action="store_true", help="print the exact requests, fetch nothing")
 
 
 def _overrides(args: argparse.Namespace) -> dict:
@@ -184,6 +213,19 @@ def _cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from ivp_analysis import fetch
+
+    tables = args.tables.split(",") if args.tables else list(fetch.TABLES)
+    regions = None if args.all else [c.strip() for c in args.municipality.split(",") if c.strip()]
+    settings = fetch.Settings(base_url=args.base_url, timeout=args.timeout, retries=args.retries)
+    if args.out:
+        settings.out = Path(args.out)
+    for snapshot in fetch.run([t.strip() for t in tables], regions, settings, dry_run=args.dry_run):
+        print(snapshot)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``ivp`` command; return the exit code."""
     args = _parser().parse_args(argv)
@@ -194,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         "municipalities": _cmd_municipalities,
         "load": _cmd_load,
         "params": _cmd_params,
+        "fetch": _cmd_fetch,
     }
     try:
         return handlers[args.command](args)

@@ -49,6 +49,14 @@ SHIPPED: dict[str, tuple[str, str]] = {
         "raw/politie-47025ned-47021ned-nl-annual/NL_Disorder.csv",
         "Politie 47021NED: registraties overlast in Nederland per jaar, 2012-2023",
     ),
+    "buurt_crime_2023": (
+        "raw/politie-47018ned-buurt-2023-gm1926/crime/PolRegCrime47018_2023.GM1926_EXCERPT.csv",
+        "Politie 47018NED: geregistreerde misdrijven (totaal) per buurt van Pijnacker-Nootdorp, 2023",
+    ),
+    "buurt_population_2024": (
+        "raw/politie-47018ned-buurt-2023-gm1926/population/Population85984_2024.csv",
+        "CBS 85984NED: inwoners per buurt op 1 januari 2024",
+    ),
     "plan_figures": (
         "raw/ivp-2023-2026/politiecijfers_2017_2022.csv",
         "IVP 2023-2026, paragraaf 1.1: politiecijfers 2017-2022 zoals afgedrukt",
@@ -108,6 +116,23 @@ def municipal_population() -> pd.DataFrame:
     """CBS average population per municipality and year (``code == 'population_avg'``)."""
     df = get("municipal_crime")
     return df[df["code"] == "population_avg"].reset_index(drop=True)
+
+
+def wijk_figures(municipality: str = "GM1926") -> pd.DataFrame:
+    """Return 2023 registered crime per wijk of a municipality from the shipped buurt data.
+
+    Only Pijnacker-Nootdorp (GM1926) has shipped buurt figures; another municipality gives an
+    empty frame (fetch 47018NED for it: ``ivp fetch --municipality GMxxxx``).
+
+    Examples
+    --------
+    >>> w = wijk_figures("GM1926")
+    >>> w[["wijk_name", "count"]].values.tolist()
+    [['Pijnacker', 864.0], ['Nootdorp', 578.0], ['Delfgauw', 206.0]]
+    """
+    from ivp_analysis.wijken import per_wijk
+
+    return per_wijk(get("buurt_crime_2023"), get("buurt_population_2024"), municipality)
 
 
 def municipality_codes() -> dict[str, str]:

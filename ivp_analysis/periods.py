@@ -8,9 +8,13 @@ import pandas as pd
 
 #: Dutch month names as used by StatLine labels ("2022 december").
 DUTCH_MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6,
-    "juli": 7, "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-}  # fmt: skip
+    name: number
+    for number, name in enumerate(
+        "januari februari maart april mei juni juli augustus september oktober november "
+        "december".split(),
+        start=1,
+    )
+}
 
 _CODE = re.compile(r"^(\d{4})(JJ|MM|KW)(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})(\*{0,2})$")

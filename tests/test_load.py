@@ -59,6 +59,9 @@ FIXTURE_FORMATS = {
     "politie_long_jaar.csv": "politie-download-long",
     "politie_long_maand.csv": "politie-download-long",
     "politie_wide_jaar.csv": "politie-download-wide",
+    "politie_tabel_47013_totaal.csv": "politie-download-table",
+    "politie_tabel_perioden_rijen.csv": "politie-download-table",
+    "politie_tabel_soorten.csv": "politie-download-table",
     "ivp_plan.csv": "ivp-plan",
     "template_semicolon.csv": "municipal-template",
     "template_comma.csv": "municipal-template",
@@ -425,6 +428,7 @@ def test_every_format_is_exercised():
         "cbs-population-monthly",
         "cbs-population-jan1",
         "cbs-83648-geojson",
+        "cbs-85984-buurt-population",
     }
     assert set(FIXTURE_FORMATS.values()) | shipped == set(FORMATS)
 
