@@ -21,7 +21,8 @@ import statsmodels.api as sm
 from scipy import stats
 
 from ivp_analysis import indicators as ind
-from ivp_analysis import paths
+from ivp_analysis import paths, vocab
+from ivp_analysis.present import indicators as present
 from ivp_analysis.errors import CatalogueError, InputFileError, ParameterError
 from ivp_analysis.moments import resolve as resolve_moment
 
@@ -80,7 +81,7 @@ def test_shipped_catalogue_covers_the_issue_list():
         ("enquetes", "lemon.veiligheid"),
     }  # fmt: skip
     assert wanted <= set(by_code)
-    assert {i.priority for i in cat} == set(ind.PRIORITIES)
+    assert {i.priority for i in cat} == set(vocab.PRIORITIES)
     # Drug and weapons trafficking follow enforcement; undermining reports are good news when they rise.
     for key in [
         ("municipal_crime", "3.1.1"),
@@ -194,8 +195,8 @@ def test_count_improved_and_worsened_follow_the_desired_direction():
     s = _series({2022: 100, 2023: 50})
     down = ind.assess("count", "down", s, RULE_2022, 2023, EQUAL_POP)
     up = ind.assess("count", "up", s, RULE_2022, 2023, EQUAL_POP)
-    assert down["status"] == ind.STATUS_IMPROVED
-    assert up["status"] == ind.STATUS_WORSENED
+    assert down["status"] == vocab.STATUS_IMPROVED
+    assert up["status"] == vocab.STATUS_WORSENED
     assert down["change"] == pytest.approx(-50.0)
     assert down["p_value"] == pytest.approx(2 * _binom_cdf(50, 150, 0.5), rel=1e-9)
     lo, hi = _clopper_pearson_rr(100, 10_000, 50, 10_000)
@@ -207,7 +208,7 @@ def test_count_improved_and_worsened_follow_the_desired_direction():
 
 def test_count_no_significant_change():
     r = ind.assess("count", "down", _series({2022: 100, 2023: 95}), RULE_2022, 2023, EQUAL_POP)
-    assert r["status"] == ind.STATUS_NO_CHANGE
+    assert r["status"] == vocab.STATUS_NO_CHANGE
     assert r["p_value"] == pytest.approx(_exact_p(100, 1e4, 95, 1e4), rel=1e-9)
     assert r["ci_low"] < 0 < r["ci_high"]
 
@@ -215,7 +216,7 @@ def test_count_no_significant_change():
 def test_interpretive_gets_no_target_direction_with_the_caveat():
     r = ind.assess("count", "interpretive", _series({2022: 100, 2023: 50}), RULE_2022, 2023, EQUAL_POP,
                    caveat='§1.3.2: "meer zichtbaar"')  # fmt: skip
-    assert r["status"] == ind.STATUS_NO_DIRECTION
+    assert r["status"] == vocab.STATUS_NO_DIRECTION
     assert r["change"] == pytest.approx(-50.0)  # the change is still shown
     assert '§1.3.2: "meer zichtbaar"' in r["reason"]
 
@@ -233,7 +234,7 @@ def test_interpretive_gets_no_target_direction_with_the_caveat():
 def test_no_data_cases(values, pop, gap, words):
     s = _series(values) if values else pd.DataFrame({"year": [], "value": []})
     r = ind.assess("count", "down", s, RULE_2022, 2023, pop)
-    assert r["status"] == ind.STATUS_NO_DATA
+    assert r["status"] == vocab.STATUS_NO_DATA
     assert r["gap"] == gap
     assert words in r["reason"]
 
@@ -250,7 +251,7 @@ def test_a_later_figure_is_never_used_and_an_older_one_is_flagged():
 
 def test_zero_in_both_years_is_no_change():
     r = ind.assess("count", "down", _series({2022: 0, 2023: 0}), RULE_2022, 2023, EQUAL_POP)
-    assert r["status"] == ind.STATUS_NO_CHANGE
+    assert r["status"] == vocab.STATUS_NO_CHANGE
     assert r["change"] == 0.0
 
 
@@ -269,7 +270,7 @@ def test_overdispersed_series_widens_the_interval():
     assert r["p_value"] == pytest.approx(2 * stats.norm.sf(abs(lrr) / se), rel=1e-6)
     # Poisson alone would call 140 -> 100 significant; with the series' own spread it is not.
     assert _exact_p(140, 1e4, 100, 1e4) < 0.05
-    assert r["status"] == ind.STATUS_NO_CHANGE
+    assert r["status"] == vocab.STATUS_NO_CHANGE
     assert "quasi-Poisson" in r["reason"]
 
 
@@ -283,7 +284,7 @@ def test_survey_difference_larger_than_the_margin():
     assert r["baseline_period"] == "2021"  # the 2021 survey is the baseline for 2022
     assert r["change"] == pytest.approx(0.4)
     assert (r["ci_low"], r["ci_high"]) == pytest.approx((0.4 - margin, 0.4 + margin))
-    assert r["status"] == ind.STATUS_IMPROVED
+    assert r["status"] == vocab.STATUS_IMPROVED
     assert r["p_value"] == pytest.approx(2 * stats.norm.sf(1.959963984540054 * 0.4 / margin))
 
 
@@ -298,8 +299,8 @@ def test_survey_margin_from_respondents_with_the_stated_sd():
         "score", "up", _series({2022: 7.5, 2023: 7.7}, respondents=[400, 400]), RULE_2022, 2023
     )
     assert 0.2 < both < 0.3
-    assert yes["status"] == ind.STATUS_IMPROVED
-    assert no["status"] == ind.STATUS_NO_CHANGE
+    assert yes["status"] == vocab.STATUS_IMPROVED
+    assert no["status"] == vocab.STATUS_NO_CHANGE
     assert no["ci_high"] - no["change"] == pytest.approx(both)
 
 
@@ -307,7 +308,7 @@ def test_survey_margin_from_respondents_with_the_stated_sd():
 def test_survey_margin_unknown(margins):
     s = _series({2021: 7.8, 2023: 8.1}, margin_95=margins, respondents=[np.nan, np.nan])
     r = ind.assess("score", "up", s, RULE_2022, 2023)
-    assert r["status"] == ind.STATUS_NO_DATA
+    assert r["status"] == vocab.STATUS_NO_DATA
     assert "marge onbekend" in r["reason"]
     assert r["change"] == pytest.approx(0.3)
     assert r["gap"].startswith("respondenten of marge")
@@ -317,7 +318,7 @@ def test_survey_baseline_looks_back_two_years_only():
     r = ind.assess(
         "score", "up", _series({2019: 7.8, 2023: 8.1}, margin_95=[0.1, 0.1]), RULE_2022, 2023
     )
-    assert r["status"] == ind.STATUS_NO_DATA
+    assert r["status"] == vocab.STATUS_NO_DATA
     assert r["gap"] == "nulmeting 2020-2022"
 
 
@@ -325,7 +326,7 @@ def test_shipped_surveys_give_margin_unknown_when_compared():
     # The plan gives IVM 7.5 (2017) and 7.8 (2021) without respondents or margin.
     ev = ind.evaluate("GM1926", "custom", baseline_year=2017, eval_year=2021)
     row = ev.table.set_index("indicator_id").loc["ivm_veiligheid"]
-    assert row["status"] == ind.STATUS_NO_DATA
+    assert row["status"] == vocab.STATUS_NO_DATA
     assert row["change"] == pytest.approx(0.3)
     assert "marge onbekend" in row["reason"]
 
@@ -358,7 +359,7 @@ def test_survey_baseline_mean_combines_margins():
     m0 = math.sqrt(0.04 + 0.04) / 2
     assert r["baseline_value"] == pytest.approx(7.6)
     assert r["ci_high"] - r["change"] == pytest.approx(math.sqrt(m0**2 + 0.01))
-    assert r["status"] == ind.STATUS_IMPROVED  # 0.4 > 0.173
+    assert r["status"] == vocab.STATUS_IMPROVED  # 0.4 > 0.173
 
 
 @pytest.mark.parametrize(
@@ -416,11 +417,11 @@ def test_tussenevaluatie_must_show():
     ev = ind.evaluate("GM1926", "tussenevaluatie-2024")
     t = ev.table
     assert list(t.columns) == ind.RESULT_COLUMNS
-    assert set(t["status"]) <= set(ind.STATUSES)
+    assert set(t["status"]) <= set(vocab.STATUSES)
     assert (t["reason"].str.len() > 10).all()
     # Every catalogue indicator, ordered by priority and then catalogue order.
     cat = ev.catalogue
-    order = {p: i for i, p in enumerate(ind.PRIORITIES)}
+    order = {p: i for i, p in enumerate(vocab.PRIORITIES)}
     expected = [i.id for i in sorted(cat, key=lambda i: order[i.priority])]  # sorted() is stable
     assert t["indicator_id"].tolist() == expected
     row = t.set_index("indicator_id")
@@ -432,7 +433,7 @@ def test_tussenevaluatie_must_show():
         37,
     )
     assert b["eval_status_of_data"] == "final"
-    assert b["status"] == ind.STATUS_IMPROVED
+    assert b["status"] == vocab.STATUS_IMPROVED
     # Burglary 2012-2022 is not significantly overdispersed, so the exact test applies.
     cat = {i.id: i for i in ev.catalogue}
     hist = ind.indicator_series(cat["woninginbraak"], "GM1926").set_index("year")["value"]
@@ -445,22 +446,22 @@ def test_tussenevaluatie_must_show():
     assert b["p_value"] == pytest.approx(_exact_p(76, 57_122, 37, 57_802), rel=1e-7)
     # Youth nuisance: the plan's figures stop in 2022.
     j = row.loc["overlast_jeugd"]
-    assert j["status"] == ind.STATUS_NO_DATA
+    assert j["status"] == vocab.STATUS_NO_DATA
     assert j["reason"].startswith("Geen cijfer na 2022")
-    gaps = ind.data_gaps(ev)
+    gaps = present.data_gaps(ev)
     g = gaps[gaps["indicator"] == j["label"]].iloc[0]
     assert "incidenten.csv" in g["hoe"] and "2023" in g["aanleveren"]
     # IVM: no measurement after 2021.
     ivm = row.loc["ivm_veiligheid"]
-    assert ivm["status"] == ind.STATUS_NO_DATA
+    assert ivm["status"] == vocab.STATUS_NO_DATA
     assert ivm["baseline_period"] == "2021" and ivm["eval_period"] == ""
     assert ivm["reason"].startswith("Geen meting na 2021")
     # The data-gap list holds exactly the indicators without data.
-    nodata = t.loc[t["status"] == ind.STATUS_NO_DATA, "label"].tolist()
+    nodata = t.loc[t["status"] == vocab.STATUS_NO_DATA, "label"].tolist()
     assert gaps["indicator"].tolist() == nodata
     assert (
         "misdrijven_totaal" in row.index
-        and row.loc["misdrijven_totaal", "status"] == ind.STATUS_NO_DATA
+        and row.loc["misdrijven_totaal", "status"] == vocab.STATUS_NO_DATA
     )
 
 
@@ -474,7 +475,7 @@ def test_eindevaluatie_uses_provisional_2025():
     )
     p = _exact_p(76, 57_122, 51, 58_126)
     assert b["p_value"] == pytest.approx(p, rel=1e-7) and p < 0.05
-    assert b["status"] == ind.STATUS_IMPROVED
+    assert b["status"] == vocab.STATUS_IMPROVED
     assert "voorlopig" in b["reason"]
     assert len(ev.table) == len(ev.catalogue)
 
@@ -483,27 +484,27 @@ def test_other_municipality_reports_what_it_can():
     ev = ind.evaluate("GM0363", "tussenevaluatie-2024")
     row = ev.table.set_index("indicator_id")
     assert row.loc["woninginbraak", "status"] in (
-        ind.STATUS_IMPROVED,
-        ind.STATUS_WORSENED,
-        ind.STATUS_NO_CHANGE,
+        vocab.STATUS_IMPROVED,
+        vocab.STATUS_WORSENED,
+        vocab.STATUS_NO_CHANGE,
     )
     assert row.loc["overlast_jeugd", "reason"].startswith("Geen enkel cijfer")
-    assert ind.budget_context("GM0363").empty
-    assert "Pijnacker-Nootdorp" in ind.budget_text(ev)
+    assert present.budget_context("GM0363").empty
+    assert "Pijnacker-Nootdorp" in present.budget_text(ev)
 
 
 # --------------------------------------------------------------------------- filled-in fixture
 
 FIXTURE_STATUS = {  # worked out by hand: tests/fixtures/indicators/README.md
-    "overlast_jeugd": ind.STATUS_NO_CHANGE,
-    "overlast_personen": ind.STATUS_WORSENED,
-    "verward_gedrag": ind.STATUS_IMPROVED,
-    "conflictbemiddeling": ind.STATUS_NO_DIRECTION,
-    "handhaving_jeugdoverlast": ind.STATUS_NO_CHANGE,
-    "handhaving_overlast": ind.STATUS_NO_DATA,
-    "meldingen_ondermijning": ind.STATUS_NO_DIRECTION,
-    "ivm_veiligheid": ind.STATUS_WORSENED,
-    "lemon_veiligheid": ind.STATUS_NO_CHANGE,
+    "overlast_jeugd": vocab.STATUS_NO_CHANGE,
+    "overlast_personen": vocab.STATUS_WORSENED,
+    "verward_gedrag": vocab.STATUS_IMPROVED,
+    "conflictbemiddeling": vocab.STATUS_NO_DIRECTION,
+    "handhaving_jeugdoverlast": vocab.STATUS_NO_CHANGE,
+    "handhaving_overlast": vocab.STATUS_NO_DATA,
+    "meldingen_ondermijning": vocab.STATUS_NO_DIRECTION,
+    "ivm_veiligheid": vocab.STATUS_WORSENED,
+    "lemon_veiligheid": vocab.STATUS_NO_CHANGE,
 }
 
 
@@ -512,7 +513,7 @@ def test_filled_in_templates_change_the_statuses():
     filled = ind.evaluate("GM1926", templates_dir=FIXTURE).table.set_index("indicator_id")
     for ident, status in FIXTURE_STATUS.items():
         assert filled.loc[ident, "status"] == status, (ident, filled.loc[ident, "reason"])
-        assert shipped.loc[ident, "status"] == ind.STATUS_NO_DATA
+        assert shipped.loc[ident, "status"] == vocab.STATUS_NO_DATA
     # Police figures do not depend on the templates.
     assert filled.loc["woninginbraak"].equals(shipped.loc["woninginbraak"])
 
@@ -554,9 +555,9 @@ def test_fixture_numbers_by_hand():
 def test_eindevaluatie_with_fixture_lists_stale_figures():
     ev = ind.evaluate("GM1926", "eindevaluatie-2026", templates_dir=FIXTURE)
     row = ev.table.set_index("indicator_id").loc["overlast_personen"]
-    assert row["eval_period"] == "2023" and row["status"] == ind.STATUS_WORSENED
+    assert row["eval_period"] == "2023" and row["status"] == vocab.STATUS_WORSENED
     assert "niet van het evaluatiejaar 2025" in row["reason"]
-    gaps = ind.data_gaps(ev).set_index("indicator")
+    gaps = present.data_gaps(ev).set_index("indicator")
     assert gaps.loc[row["label"], "wat ontbreekt"] == "cijfers 2024-2025"
 
 
@@ -583,7 +584,7 @@ def test_add_an_indicator_with_an_existing_code_without_code_changes(tmp_path):
     # 23 (2022) -> 21 (2023); 2012-2022 not significantly overdispersed -> exact test.
     assert (last["baseline_value"], last["eval_value"]) == (23, 21)
     assert last["p_value"] == pytest.approx(_exact_p(23, 57_122, 21, 57_802), rel=1e-7)
-    assert last["status"] == ind.STATUS_NO_CHANGE
+    assert last["status"] == vocab.STATUS_NO_CHANGE
 
 
 def test_add_an_indicator_with_a_new_own_code_in_a_copy_of_the_data_folder(tmp_path):
@@ -618,7 +619,7 @@ def test_add_an_indicator_with_a_new_own_code_in_a_copy_of_the_data_folder(tmp_p
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True, timeout=120).stdout.split()  # fmt: skip
     assert out[0] == "afvaldumping"
-    assert " ".join(out[1:-3]) == ind.STATUS_IMPROVED
+    assert " ".join(out[1:-3]) == vocab.STATUS_IMPROVED
     assert float(out[-3]) == pytest.approx(_exact_p(40, 57_122, 20, 57_802), rel=1e-7)
     assert out[-2:] == ["data/templates/handhaving.csv", "[hh.afval]"]
 
@@ -628,24 +629,24 @@ def test_add_an_indicator_with_a_new_own_code_in_a_copy_of_the_data_folder(tmp_p
 
 def test_texts_follow_from_the_statuses():
     ev = ind.evaluate("GM1926", "tussenevaluatie-2024")
-    text = ind.summary_text(ev)
+    text = present.summary_text(ev)
     assert "- Verbeterd (1): woninginbraak." in text
     assert "Verslechterd" not in text  # nothing worsened, so nothing may claim it
-    q = ind.evaluation_questions(ev)
+    q = present.evaluation_questions(ev)
     assert len(q) == 4
     assert "Geen meting na 2021" in q.loc[0, "wat de cijfers zeggen"]
-    sc = ind.scorecard_table(ev).set_index("indicator")
+    sc = present.scorecard_table(ev).set_index("indicator")
     assert sc.loc["Woninginbraak", "verandering (95%-interval)"].startswith("-52 % (")
     assert sc.loc["Overlast jeugd (politie-incidenten)", "laatste cijfer"] == "geen cijfer"
-    html = ind.scorecard_html(ev)
-    assert html.count("<tr>") == len(ev.table) + len(ind.PRIORITIES) + 1
+    html = present.scorecard_html(ev)
+    assert html.count("<tr>") == len(ev.table) + len(vocab.PRIORITIES) + 1
     assert "boa&#x27;s" in html  # text is escaped
-    counts = ind.status_counts(ev).set_index("prioriteit")
+    counts = present.status_counts(ev).set_index("prioriteit")
     assert counts.loc["totaal"].sum() == len(ev.table)
 
 
 def test_budget_per_inhabitant():
-    b = ind.budget_context("GM1926").set_index("jaar")
+    b = present.budget_context("GM1926").set_index("jaar")
     assert b.loc[2023, "EUR per inwoner"] == pytest.approx(95_000 / 57_802)
     assert b.loc[2025, "EUR per inwoner"] == pytest.approx(190_000 / 58_126)
     assert np.isnan(b.loc[2026, "EUR per inwoner"])  # no population for 2026 yet

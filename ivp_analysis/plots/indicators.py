@@ -7,6 +7,22 @@ import numpy as np
 import pandas as pd
 
 from ivp_analysis.plots.style import use_style
+from ivp_analysis.vocab import (
+    STATUS_IMPROVED,
+    STATUS_NO_CHANGE,
+    STATUS_NO_DATA,
+    STATUS_NO_DIRECTION,
+    STATUS_WORSENED,
+)
+
+#: Colour per status (seaborn colourblind palette) and a marker that does not rely on colour.
+STATUS_STYLE: dict[str, tuple[str, str]] = {
+    STATUS_IMPROVED: ("#029e73", "o"),
+    STATUS_WORSENED: ("#d55e00", "X"),
+    STATUS_NO_CHANGE: ("#0173b2", "s"),
+    STATUS_NO_DIRECTION: ("#cc78bc", "D"),
+    STATUS_NO_DATA: ("#949494", "o"),
+}
 
 
 def scorecard_figure(table: pd.DataFrame, kinds, title: str) -> plt.Figure:
@@ -28,7 +44,6 @@ def scorecard_figure(table: pd.DataFrame, kinds, title: str) -> plt.Figure:
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator, NullLocator
 
-    from ivp_analysis.indicators import STATUS_STYLE
     from ivp_analysis.present.numbers import format_nl
     from ivp_analysis.vocab import PRIORITIES, STATUS_NL, STATUSES
 
@@ -78,11 +93,18 @@ def scorecard_figure(table: pd.DataFrame, kinds, title: str) -> plt.Figure:
     ticks = sorted(r for r in ratios if xmin <= r <= xmax)
     ax_m.xaxis.set_major_locator(FixedLocator(ticks))
     ax_m.xaxis.set_minor_locator(NullLocator())
-    ax_m.set_xticklabels([("0" if abs(t - 1) < 1e-9 else f"{'+' if t > 1 else ''}{format_nl((t - 1) * 100)} %")
-                          for t in ticks])  # fmt: skip
+    ax_m.set_xticklabels(
+        [
+            ("0" if abs(t - 1) < 1e-9 else f"{'+' if t > 1 else ''}{format_nl((t - 1) * 100)} %")
+            for t in ticks
+        ]
+    )
     ax_m.grid(True, axis="x", color="#e2e2e2")
-    ax_m.set_xlabel("Verandering per inwoner t.o.v. de nulmeting (%, log-schaal)\n"
-                    "punt = schatting, lijn = 95%-interval", fontsize=9.5)  # fmt: skip
+    ax_m.set_xlabel(
+        "Verandering per inwoner t.o.v. de nulmeting (%, log-schaal)\n"
+        "punt = schatting, lijn = 95%-interval",
+        fontsize=9.5,
+    )
     ax_m.tick_params(axis="x", labelsize=9)
     for side in ("left", "right", "top"):
         ax_m.spines[side].set_visible(False)
@@ -96,24 +118,51 @@ def scorecard_figure(table: pd.DataFrame, kinds, title: str) -> plt.Figure:
         rec, kind = val
         colour, marker = STATUS_STYLE[rec["status"]]
         filled = rec["status"] != STATUSES[-1]
-        ax_l.plot([0.03], [y], marker=marker, markersize=8, color=colour,
-                  markerfacecolor=colour if filled else "white", markeredgewidth=1.5,
-                  clip_on=False)  # fmt: skip
+        ax_l.plot(
+            [0.03],
+            [y],
+            marker=marker,
+            markersize=8,
+            color=colour,
+            markerfacecolor=colour if filled else "white",
+            markeredgewidth=1.5,
+            clip_on=False,
+        )
         ax_l.text(0.075, y, rec["label"], va="center", ha="left", fontsize=9.5)
         has_ci = kind == "count" and np.isfinite(rec["change"]) and np.isfinite(rec["ci_low"])
         if has_ci:
             rr = 1 + rec["change"] / 100
             lo, hi = 1 + rec["ci_low"] / 100, 1 + rec["ci_high"] / 100
-            ax_m.plot([max(lo, xmin), min(hi, xmax)], [y, y], color=colour, linewidth=2.2,
-                      solid_capstyle="butt")  # fmt: skip
-            ax_m.plot([min(max(rr, xmin), xmax)], [y], marker=marker, color=colour, markersize=7,
-                      markeredgecolor="white", markeredgewidth=0.6)  # fmt: skip
+            ax_m.plot(
+                [max(lo, xmin), min(hi, xmax)],
+                [y, y],
+                color=colour,
+                linewidth=2.2,
+                solid_capstyle="butt",
+            )
+            ax_m.plot(
+                [min(max(rr, xmin), xmax)],
+                [y],
+                marker=marker,
+                color=colour,
+                markersize=7,
+                markeredgecolor="white",
+                markeredgewidth=0.6,
+            )
             if hi > xmax:
-                ax_m.annotate("", xy=(xmax, y), xytext=(xmax / 1.15, y),
-                              arrowprops=dict(arrowstyle="->", color=colour))  # fmt: skip
+                ax_m.annotate(
+                    "",
+                    xy=(xmax, y),
+                    xytext=(xmax / 1.15, y),
+                    arrowprops=dict(arrowstyle="->", color=colour),
+                )
             if lo < xmin:
-                ax_m.annotate("", xy=(xmin, y), xytext=(xmin * 1.15, y),
-                              arrowprops=dict(arrowstyle="->", color=colour))  # fmt: skip
+                ax_m.annotate(
+                    "",
+                    xy=(xmin, y),
+                    xytext=(xmin * 1.15, y),
+                    arrowprops=dict(arrowstyle="->", color=colour),
+                )
         else:
             if kind == "score" and np.isfinite(rec["change"]):
                 sign = "+" if rec["change"] > 0 else ""
@@ -122,22 +171,47 @@ def scorecard_figure(table: pd.DataFrame, kinds, title: str) -> plt.Figure:
                 txt = "geen meting" if kind == "score" else "geen cijfer"
             else:
                 txt = "geen interval"
-            ax_m.text(mid, y, txt, va="center", ha="center", fontsize=9, color="#666", style="italic",
-                      bbox=dict(facecolor="white", edgecolor="none", pad=1.5))  # fmt: skip
+            ax_m.text(
+                mid,
+                y,
+                txt,
+                va="center",
+                ha="center",
+                fontsize=9,
+                color="#666",
+                style="italic",
+                bbox=dict(facecolor="white", edgecolor="none", pad=1.5),
+            )
         ax_r.text(0.02, y, _scorecard_values(rec, kind), va="center", ha="left", fontsize=9)
-    ax_r.text(0.02, -0.5, "nulmeting → laatste cijfer", va="bottom", ha="left", fontsize=9,
-              color="#555")  # fmt: skip
+    ax_r.text(
+        0.02, -0.5, "nulmeting → laatste cijfer", va="bottom", ha="left", fontsize=9, color="#555"
+    )
     handles = [
-        Line2D([], [], linestyle="", marker=STATUS_STYLE[s][1], color=STATUS_STYLE[s][0], markersize=8,
-               markerfacecolor=STATUS_STYLE[s][0] if s != STATUSES[-1] else "white",
-               markeredgewidth=1.5, label=STATUS_NL[s])
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker=STATUS_STYLE[s][1],
+            color=STATUS_STYLE[s][0],
+            markersize=8,
+            markerfacecolor=STATUS_STYLE[s][0] if s != STATUSES[-1] else "white",
+            markeredgewidth=1.5,
+            label=STATUS_NL[s],
+        )
         for s in STATUSES
-    ]  # fmt: skip
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9.5, frameon=False,
-               bbox_to_anchor=(0.5, -0.02))  # fmt: skip
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=3,
+        fontsize=9.5,
+        frameon=False,
+        bbox_to_anchor=(0.5, -0.02),
+    )
     fig.suptitle(title, fontsize=12, fontweight="bold", x=0.02, ha="left")
-    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.85 / fig.get_figheight(),
-                        bottom=1.25 / fig.get_figheight())  # fmt: skip
+    fig.subplots_adjust(
+        left=0.01, right=0.99, top=1 - 0.85 / fig.get_figheight(), bottom=1.25 / fig.get_figheight()
+    )
     return fig
 
 
@@ -155,8 +229,3 @@ def _scorecard_values(rec: dict, kind: str) -> str:
         return f"{left} → geen {'meting' if kind == 'score' else 'cijfer'}"
     flag = ", voorl." if rec["eval_status_of_data"] == "provisional" else ""
     return f"{left} → {val(rec['eval_value'])} ({rec['eval_period']}{flag})"
-
-
-# ---- trends ----
-
-#: Colours of the series sources in the trend figures (seaborn colorblind palette).
