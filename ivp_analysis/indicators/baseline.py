@@ -1,7 +1,8 @@
-"""The baseline rule: which years an indicator's change is measured from."""
+"""The baseline rule (which years an indicator's change is measured from) and year ranges."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ivp_analysis.errors import ParameterError
@@ -20,13 +21,6 @@ class BaselineRule:
     def years(self) -> list[int]:
         """The baseline years."""
         return list(range(self.first_year, self.last_year + 1))
-
-    @property
-    def label(self) -> str:
-        """Dutch description, e.g. ``peiljaar 2022`` or ``gemiddelde van 2019-2022``."""
-        if self.rule == "year":
-            return f"peiljaar {self.first_year}"
-        return f"gemiddelde van {self.first_year}-{self.last_year}"
 
 
 def baseline_rule(
@@ -53,8 +47,8 @@ def baseline_rule(
     --------
     >>> from ivp_analysis.moments import resolve
     >>> m = resolve("tussenevaluatie-2024")
-    >>> baseline_rule(m).label
-    'peiljaar 2022'
+    >>> baseline_rule(m)
+    BaselineRule(rule='year', first_year=2022, last_year=2022)
     >>> baseline_rule(m, "mean", 2019, 2022).years
     [2019, 2020, 2021, 2022]
     """
@@ -76,3 +70,25 @@ def baseline_rule(
             f"baseline_last_year {last_year} must be before the evaluation year {moment.eval_year}"
         )
     return BaselineRule("mean", first_year, last_year)
+
+
+def format_years(years: Iterable[int]) -> str:
+    """Write years as ranges, the way the result table's periods are written.
+
+    Examples
+    --------
+    >>> format_years([2022, 2019, 2020])
+    '2019-2020, 2022'
+    >>> format_years([])
+    ''
+    """
+    ordered = sorted(years)
+    parts: list[str] = []
+    start: int | None = None
+    for i, y in enumerate(ordered):
+        if start is None:
+            start = y
+        if i == len(ordered) - 1 or ordered[i + 1] != y + 1:
+            parts.append(str(start) if start == y else f"{start}-{y}")
+            start = None
+    return ", ".join(parts)

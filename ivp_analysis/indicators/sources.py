@@ -170,3 +170,36 @@ def population_series(municipality: str) -> pd.Series:
         pop["value"].to_numpy(float),
         index=pop["period"].map(lambda p: p.year).astype(int).to_numpy(),
     ).sort_index()
+
+
+def budget(municipality: str) -> pd.DataFrame:
+    """Return the plan's budget per year with the population and the amount per inhabitant.
+
+    Empty when the shipped plan (Pijnacker-Nootdorp's) has no budget for the municipality.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``year``, ``budget`` (EUR), ``population`` (CBS average; NaN where not yet
+        published) and ``per_inhabitant`` (EUR).
+
+    Examples
+    --------
+    >>> b = budget("GM1926")
+    >>> b["year"].tolist(), b["budget"].tolist()
+    ([2023, 2024, 2025, 2026], [95000.0, 190000.0, 190000.0, 190000.0])
+    >>> round(float(b.loc[0, "per_inhabitant"]), 2)
+    1.64
+    """
+    b = datasets.get("plan_budget")
+    b = b[(b["region"] == municipality) & (b["code"] == "budget.ivp")]
+    years = b["period"].map(lambda p: p.year).astype(int).to_numpy()
+    out = pd.DataFrame(
+        {
+            "year": years,
+            "budget": b["value"].astype(float).to_numpy(),
+            "population": population_series(municipality).reindex(years).to_numpy(),
+        }
+    )
+    out["per_inhabitant"] = out["budget"] / out["population"]
+    return out.reset_index(drop=True)

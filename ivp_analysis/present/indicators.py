@@ -1,20 +1,52 @@
-"""The evaluation indicators for readers (notebook 03): scorecard, tables and sentences in Dutch."""
+"""The evaluation indicators for readers (notebook 03): the reason, scorecard, tables and sentences.
+
+Why the ``reason`` column of ``indicators.csv`` is written here. The reason is a Dutch sentence
+with Dutch number formats, so it is presentation; the analysis package
+(:mod:`ivp_analysis.indicators`) never imports this layer. It returns, for every indicator, an
+:class:`~ivp_analysis.indicators.assess.Assessment`: the numbers of the result row plus the
+facts a sentence needs (which case applied, the test method, the dispersion factor, the years
+that are missing). :func:`reason_text` words one assessment, and :func:`result_table` adds that
+column to ``Evaluation.table`` to give the exact content of ``indicators.csv``. Every sentence a
+reader sees about an indicator is thus worded in this one module, and a change of wording cannot
+change a number.
+
+Naming: ``<thing>_table`` returns a table for readers (Dutch column names), ``<thing>_text``
+generated Markdown, ``show_<thing>`` displays in the notebook.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+import math
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from ivp_analysis import datasets
-from ivp_analysis.indicators.assess import _value_text, _years_text
-from ivp_analysis.indicators.evaluate import NEXT_EVALUATION, Evaluation
-from ivp_analysis.indicators.sources import population_series
-from ivp_analysis.plots.indicators import STATUS_STYLE
+from ivp_analysis.indicators.assess import Assessment
+from ivp_analysis.indicators.baseline import BaselineRule, format_years
+from ivp_analysis.indicators.evaluate import RESULT_COLUMNS, Evaluation
+from ivp_analysis.indicators.sources import budget
 from ivp_analysis.present.numbers import format_nl, format_pct_nl
 from ivp_analysis.vocab import (
+    CASE_COUNTS,
+    CASE_NO_BASELINE,
+    CASE_NO_FIGURES,
+    CASE_NO_LATER,
+    CASE_NO_MARGIN,
+    CASE_NO_POPULATION,
+    CASE_SCORES,
+    CASE_ZERO,
+    DATA_STATUS_NL,
     DIRECTIONS,
+    GAP_AFTER,
+    GAP_ALL,
+    GAP_BASELINE,
+    GAP_MARGIN,
+    GAP_POPULATION,
+    GAP_YEARS,
+    METHOD_NL,
     PRIORITIES,
     STATUS_IMPROVED,
     STATUS_NL,
@@ -25,16 +57,252 @@ from ivp_analysis.vocab import (
     STATUSES,
 )
 
+#: A symbol per status for the HTML scorecard, of the same shape as the figure's marker.
+STATUS_SYMBOLS = {
+    STATUS_IMPROVED: "●",
+    STATUS_WORSENED: "✖",
+    STATUS_NO_CHANGE: "■",
+    STATUS_NO_DIRECTION: "◆",
+    STATUS_NO_DATA: "○",
+}
+#: Caption of the scorecard figure: what its markers mean.
+SCORECARD_CAPTION = (
+    "Groen rondje = verbeterd, oranje kruis = verslechterd, blauw vierkant = geen significante "
+    "verandering, paars ruitje = geen streefrichting, open rondje = geen cijfers. "
+    "'voorl.' = voorlopig cijfer."
+)
+
+
+# --------------------------------------------------------------------------- numbers in words
+
+
+def value_text(kind: str, value: float) -> str:
+    """Write a figure: survey marks and fractions with one decimal, counts without.
+
+    Examples
+    --------
+    >>> value_text("count", 1641.0), value_text("score", 7.8), value_text("count", 90.5)
+    ('1.641', '7,8', '90,5')
+    """
+    whole = kind != "score" and float(value).is_integer()
+    return format_nl(value) if whole else format_nl(value, 1)
+
+
+def _p_text(p: float) -> str:
+    if not np.isfinite(p):
+        return "p onbekend"
+    return "p < 0,001" if p < 0.001 else f"p = {format_nl(p, 3)}"
+
+
+def _points_text(diff: float) -> str:
+    return f"{'+' if diff > 0 else ''}{format_nl(diff, 1)} punt"
+
+
+def _direction_words(direction: str, up: bool) -> str:
+    return f"Significante {'stijging' if up else 'daling'}; {DIRECTIONS[direction]} is gewenst"
+
+
+def baseline_text(rule: BaselineRule) -> str:
+    """Describe the baseline rule, e.g. ``peiljaar 2022`` or ``gemiddelde van 2019-2022``."""
+    if rule.rule == "year":
+        return f"peiljaar {rule.first_year}"
+    return f"gemiddelde van {rule.first_year}-{rule.last_year}"
+
+
+# --------------------------------------------------------------------------- the reason
+
+
+def _no_figures(a: Assessment) -> str:
+    return f"Geen enkel cijfer voor deze gemeente tot en met {a.eval_year}."
+
+
+def _no_baseline(a: Assessment) -> str:
+    what = "meting" if a.kind == "score" else "cijfer"
+    return (
+        f"Geen {what} voor de nulmeting ({format_years(a.gap_years)}); er is dus niets om mee "
+        "te vergelijken."
+    )
+
+
+def _no_later(a: Assessment) -> str:
+    word, the = ("meting", "de") if a.kind == "score" else ("cijfer", "het")
+    return (
+        f"Geen {word} na {a.last_year}: {the} laatste {word} is van {a.last_year} "
+        f"({value_text(a.kind, a.last_value)}); voor {a.eval_year} is (nog) niets beschikbaar."
+    )
+
+
+def _no_population(a: Assessment) -> str:
+    return (
+        f"Geen bevolkingscijfer voor {format_years(a.gap_years)}: zonder inwonertal is het "
+        "cijfer per inwoner niet te vergelijken."
+    )
+
+
+def _zero(a: Assessment) -> str:
+    return "Nul in de nulmeting en in het evaluatiejaar: geen verandering."
+
+
+def _counts(a: Assessment) -> str:
+    up = a.change > 0
+    if a.change == 0:
+        what = f"Gelijk aantal per inwoner ({_p_text(a.p_value)})."
+    else:
+        what = (
+            f"{'Stijging' if up else 'Daling'} van {format_pct_nl(abs(a.change), 0, sign=False)} "
+            f"per inwoner (95%-interval {format_pct_nl(a.ci_low, 0)} tot "
+            f"{format_pct_nl(a.ci_high, 0)}; {_p_text(a.p_value)}; {METHOD_NL[a.method]})."
+        )
+    if a.status == STATUS_NO_DIRECTION:
+        sig = "Significant" if a.significant else "Binnen de normale schommeling"
+        verdict = f"{sig}, maar zonder streefrichting"
+        if a.caveat:
+            verdict += f": een stijging kan ook goed nieuws zijn. Het plan: {a.caveat}"
+        else:
+            verdict += "."
+    elif a.significant:
+        verdict = f"{_direction_words(a.direction, up)}."
+    else:
+        verdict = "Binnen de normale schommeling."
+    return f"{what} {verdict}{_spread_note(a)}"
+
+
+def _spread_note(a: Assessment) -> str:
+    if a.method == "quasi-Poisson":
+        return (
+            f" De jaarcijfers {format_years(a.history_years)} schommelen meer dan toeval "
+            f"verklaart (spreidingsfactor {format_nl(a.dispersion, 1)}), daarom is het interval "
+            f"{format_nl(math.sqrt(a.dispersion), 1)} keer zo breed."
+        )
+    if a.short_history:
+        return (
+            f" Met {len(a.history_years)} jaar tot en met de nulmeting is niet te controleren of "
+            "de reeks meer schommelt dan toeval: het interval kan te smal zijn."
+        )
+    return ""
+
+
+def _no_margin(a: Assessment) -> str:
+    years = ", ".join(str(y) for y in a.gap_years)
+    return (
+        f"Verschil {_points_text(a.change)}, maar de marge is onbekend: voor {years} staat geen "
+        "aantal respondenten of 95%-marge in het bestand (marge onbekend), dus is niet te "
+        "zeggen of het verschil echt is."
+    )
+
+
+def _scores(a: Assessment) -> str:
+    what = (
+        f"Verschil {_points_text(a.change)}; de 95%-marge van het verschil is "
+        f"{format_nl(a.margin, 2)} punt (interval {format_nl(a.ci_low, 2)} tot "
+        f"{format_nl(a.ci_high, 2)})."
+    )
+    if a.status == STATUS_NO_DIRECTION:
+        verdict = "Deze indicator heeft geen streefrichting."
+    elif a.significant:
+        verdict = f"Groter dan de marge. {_direction_words(a.direction, a.change > 0)}."
+    else:
+        verdict = "Binnen de marge: geen aantoonbare verandering."
+    return f"{what} {verdict}"
+
+
+_REASONS: dict[str, Callable[[Assessment], str]] = {
+    CASE_NO_FIGURES: _no_figures,
+    CASE_NO_BASELINE: _no_baseline,
+    CASE_NO_LATER: _no_later,
+    CASE_NO_POPULATION: _no_population,
+    CASE_ZERO: _zero,
+    CASE_COUNTS: _counts,
+    CASE_NO_MARGIN: _no_margin,
+    CASE_SCORES: _scores,
+}
+
+
+def reason_text(a: Assessment) -> str:
+    """Write the reason of one assessment in Dutch (the ``reason`` column of ``indicators.csv``).
+
+    The change, interval, test and verdict, then the notes on a mean baseline with missing
+    years, a figure older than the evaluation year, and a provisional figure.
+
+    Examples
+    --------
+    >>> from ivp_analysis.indicators import assess, BaselineRule
+    >>> s = pd.DataFrame({"year": [2022, 2023], "value": [100.0, 50.0], "status": "provisional"})
+    >>> pop = pd.Series({2022: 1e4, 2023: 1e4})
+    >>> print(reason_text(assess("count", "down", s, BaselineRule("year", 2022, 2022), 2023, pop)))
+    Daling van 50 % per inwoner (95%-interval -65 % tot -29 %; p < 0,001; exacte Poisson-toets).
+    Significante daling; dalen is gewenst. Met 1 jaar tot en met de nulmeting is niet te
+    controleren of de reeks meer schommelt dan toeval: het interval kan te smal zijn. Het cijfer
+    voor 2023 is voorlopig en kan nog worden bijgesteld.
+    """
+    parts = [_REASONS[a.case](a)]
+    if a.eval_period:
+        year = int(a.eval_period)
+        if a.baseline_missing:
+            missing = format_years(a.baseline_missing)
+            parts.append(f"De nulmeting is het gemiddelde zonder {missing} (geen cijfer).")
+        if year < a.eval_year:
+            parts.append(
+                f"Het laatste cijfer is van {year}, niet van het evaluatiejaar {a.eval_year}."
+            )
+        if a.eval_status_of_data == "provisional":
+            parts.append(f"Het cijfer voor {year} is voorlopig en kan nog worden bijgesteld.")
+    return " ".join(parts)
+
+
+def gap_text(a: Assessment) -> str:
+    """Say which figures are missing for one assessment (empty when none are).
+
+    Examples
+    --------
+    >>> from ivp_analysis.indicators import assess, BaselineRule
+    >>> s = pd.DataFrame({"year": [2021, 2022], "value": [100.0, 90.0]})
+    >>> gap_text(assess("count", "down", s, BaselineRule("year", 2022, 2022), 2023))
+    'cijfers na 2022'
+    """
+    words = {
+        GAP_ALL: "alle jaren",
+        GAP_BASELINE: f"nulmeting {format_years(a.gap_years)}",
+        GAP_AFTER: f"cijfers na {a.gap_years[0] if a.gap_years else ''}",
+        GAP_YEARS: f"cijfers {format_years(a.gap_years)}",
+        GAP_POPULATION: f"bevolking {format_years(a.gap_years)}",
+        GAP_MARGIN: "respondenten of marge " + ", ".join(str(y) for y in a.gap_years),
+    }
+    return words.get(a.gap, "")
+
+
+def result_table(ev: Evaluation) -> pd.DataFrame:
+    """Return the content of ``indicators.csv``: the result table with the reason in Dutch."""
+    t = ev.table.copy()
+    t["reason"] = [reason_text(ev.assessments[i]) for i in t["indicator_id"]]
+    return t[RESULT_COLUMNS]
+
+
+def _reasons(ev: Evaluation) -> pd.Series:
+    return pd.Series(
+        [reason_text(ev.assessments[i]) for i in ev.table["indicator_id"]], index=ev.table.index
+    )
+
+
+# --------------------------------------------------------------------------- scorecard
+
+
+def heading_text(ev: Evaluation) -> str:
+    """Say what was evaluated: municipality, moment, number of indicators, baseline and year."""
+    return (
+        f"{ev.name} ({ev.municipality}), {ev.moment.label}: {len(ev.table)} indicatoren, "
+        f"nulmeting {baseline_text(ev.rule)}, evaluatiejaar {ev.moment.eval_year}"
+    )
+
 
 def change_text(row: Mapping, kind: str) -> str:
     """Return the change with its interval in Dutch, e.g. ``-52 % (-66 % tot -30 %)``.
 
     Examples
     --------
-    >>> change_text({"change": -51.9, "ci_low": -66.5, "ci_high": -29.6, "status": "improved"}, "count")
+    >>> change_text({"change": -51.9, "ci_low": -66.5, "ci_high": -29.6}, "count")
     '-52 % (-66 % tot -30 %)'
-    >>> change_text({"change": 0.3, "ci_low": float("nan"), "ci_high": float("nan"),
-    ...              "status": "not assessable: no data"}, "score")
+    >>> change_text({"change": 0.3, "ci_low": float("nan"), "ci_high": float("nan")}, "score")
     '+0,3 punt (marge onbekend)'
     """
     ch = row["change"]
@@ -47,19 +315,15 @@ def change_text(row: Mapping, kind: str) -> str:
             f"{format_pct_nl(ch, 0)} ({format_pct_nl(row['ci_low'], 0)} tot "
             f"{format_pct_nl(row['ci_high'], 0)})"
         )
-    sign = "+" if ch > 0 else ""
     if not np.isfinite(row["ci_low"]):
-        return f"{sign}{format_nl(ch, 1)} punt (marge onbekend)"
-    return (
-        f"{sign}{format_nl(ch, 1)} punt ({format_nl(row['ci_low'], 2)} tot "
-        f"{format_nl(row['ci_high'], 2)})"
-    )
+        return f"{_points_text(ch)} (marge onbekend)"
+    return f"{_points_text(ch)} ({format_nl(row['ci_low'], 2)} tot {format_nl(row['ci_high'], 2)})"
 
 
 def _value_cell(value: float, period: str, kind: str) -> str:
     if not period or value is None or not np.isfinite(value):
         return "–"
-    return f"{_value_text(kind, value)} ({period})"
+    return f"{value_text(kind, value)} ({period})"
 
 
 def scorecard_table(ev: Evaluation) -> pd.DataFrame:
@@ -68,15 +332,13 @@ def scorecard_table(ev: Evaluation) -> pd.DataFrame:
     Columns: prioriteit, indicator, nulmeting (value and period), laatste cijfer, verandering
     (with 95 % interval), oordeel (the status in Dutch).
     """
-    t = ev.table
-    kinds = ev.details["kind"].to_numpy()
     rows = []
-    for r, kind in zip(t.to_dict("records"), kinds, strict=True):
+    for r, kind in zip(ev.table.to_dict("records"), ev.details["kind"], strict=True):
         last = _value_cell(r["eval_value"], r["eval_period"], kind)
         if last == "–" and r["baseline_period"]:
             last = "geen meting" if kind == "score" else "geen cijfer"
         if r["eval_status_of_data"] == "provisional":
-            last += ", voorlopig"
+            last += ", " + DATA_STATUS_NL["provisional"]
         rows.append(
             {
                 "prioriteit": PRIORITIES[r["priority"]],
@@ -96,42 +358,37 @@ def scorecard_html(ev: Evaluation) -> str:
     All text is escaped; rows are grouped under a heading row per priority. The marker's
     shape and the status word carry the meaning as well, for readers who cannot tell colours.
     """
-    import html
+    from ivp_analysis.plots.indicators import STATUS_STYLE
 
-    t = scorecard_table(ev)
-    symbols = {
-        STATUS_IMPROVED: "●",
-        STATUS_WORSENED: "✖",
-        STATUS_NO_CHANGE: "■",
-        STATUS_NO_DIRECTION: "◆",
-        STATUS_NO_DATA: "○",
-    }
     head = ["oordeel", "indicator", "nulmeting", "laatste cijfer", "verandering (95%-interval)"]
+    caption = f"Scorekaart {ev.name}: {ev.moment.label}, {baseline_text(ev.rule)}"
     parts = [
         '<table class="ivp-table">',
-        f"<caption>{html.escape(f'Scorekaart {ev.name}: {ev.moment.label}, {ev.rule.label}')}</caption>",
+        f"<caption>{html.escape(caption)}</caption>",
         "<thead><tr>",
         *[f'<th scope="col">{html.escape(h)}</th>' for h in head],
         "</tr></thead><tbody>",
     ]
     current = None
-    for r, status in zip(t.to_dict("records"), ev.table["status"], strict=True):
+    table = scorecard_table(ev)
+    for r, status in zip(table.to_dict("records"), ev.table["status"], strict=True):
         if r["prioriteit"] != current:
             current = r["prioriteit"]
             parts.append(
                 f'<tr><th scope="rowgroup" colspan="{len(head)}" '
                 f'style="background:#f4f6f9">{html.escape(current)}</th></tr>'
             )
-        colour = STATUS_STYLE[status][0]
+        marker = (
+            f'<span style="color:{STATUS_STYLE[status][0]};font-size:1.1em" '
+            f'aria-hidden="true">{STATUS_SYMBOLS[status]}</span>'
+        )
+        cells = [f"{marker} {html.escape(r['oordeel'])}", html.escape(r["indicator"])]
+        numbers = [html.escape(r[h]) for h in head[2:]]
         parts.append(
             "<tr>"
-            f'<td><span style="color:{colour};font-size:1.1em" aria-hidden="true">{symbols[status]}</span> '
-            f"{html.escape(r['oordeel'])}</td>"
-            f"<td>{html.escape(r['indicator'])}</td>"
-            f'<td class="num">{html.escape(r["nulmeting"])}</td>'
-            f'<td class="num">{html.escape(r["laatste cijfer"])}</td>'
-            f'<td class="num">{html.escape(r["verandering (95%-interval)"])}</td>'
-            "</tr>"
+            + "".join(f"<td>{c}</td>" for c in cells)
+            + "".join(f'<td class="num">{c}</td>' for c in numbers)
+            + "</tr>"
         )
     parts.append("</tbody></table>")
     return "".join(parts)
@@ -146,9 +403,31 @@ def show_scorecard(ev: Evaluation) -> None:
     )
 
 
+def show_scorecard_figure(ev: Evaluation) -> None:
+    """Draw the scorecard figure and display it with its title, alternative text and caption."""
+    from ivp_analysis.plots.indicators import scorecard_figure
+    from ivp_analysis.present.display import show_figure
+
+    title = (
+        f"Scorekaart {ev.name}: {ev.moment.label.lower()} ({baseline_text(ev.rule)}, "
+        f"evaluatiejaar {ev.moment.eval_year})"
+    )
+    alt = (
+        f"Scorekaart van {len(ev.table)} indicatoren voor {ev.name}, gegroepeerd per prioriteit. "
+        "Per indicator een gekleurd symbool voor het oordeel, een punt met een lijn voor de "
+        "procentuele verandering per inwoner met 95%-interval, en de cijfers van de nulmeting en "
+        "het laatste jaar."
+    )
+    fig = scorecard_figure(ev.table, ev.details["kind"], title)
+    show_figure(fig, alt=alt, caption=SCORECARD_CAPTION)
+
+
+# --------------------------------------------------------------------------- per indicator
+
+
 def detail_table(ev: Evaluation, priority: str | None = None) -> pd.DataFrame:
     """Return indicator, desired direction, status and reason in Dutch (optionally one priority)."""
-    t = ev.table
+    t = ev.table.assign(reason=_reasons(ev))
     if priority:
         t = t[t["priority"] == priority]
     return pd.DataFrame(
@@ -176,7 +455,7 @@ def caveat_table(ev: Evaluation) -> pd.DataFrame:
     )
 
 
-def status_counts(ev: Evaluation) -> pd.DataFrame:
+def status_table(ev: Evaluation) -> pd.DataFrame:
     """Return the number of indicators per priority and status (Dutch names), with totals."""
     t = ev.table
     counts = pd.crosstab(t["priority"].map(PRIORITIES), t["status"].map(STATUS_NL))
@@ -190,66 +469,59 @@ def status_counts(ev: Evaluation) -> pd.DataFrame:
     return counts.reset_index()
 
 
-def _how_to_supply(ind_row: pd.Series) -> str:
-    code = ind_row["code"]
-    if ind_row["source_kind"] == "template":
-        return f"sjabloon data/templates/{ind_row['source_name']}.csv, code {code}"
-    if ind_row["source_name"] == "plan_figures":
+# --------------------------------------------------------------------------- missing figures
+
+
+def _how_to_supply(details: pd.Series) -> str:
+    code = details["code"]
+    if details["source_kind"] == "template":
+        return f"sjabloon data/templates/{details['source_name']}.csv, code {code}"
+    if details["source_name"] == "plan_figures":
         return (
             f"de tabel in het plan stopt in 2022: cijfers opvragen bij de politie, invullen in "
             f"sjabloon data/templates/incidenten.csv (code {code}) en de bron in "
             f"data/indicators.yaml daarop zetten"
         )
-    if ind_row["source_name"] == "plan_surveys":
+    if details["source_name"] == "plan_surveys":
         return f"sjabloon data/templates/enquetes.csv, code {code}, en de bron daarop zetten"
-    return f"nieuwere versie van {datasets.SHIPPED[ind_row['source_name']][1]} in data/raw"
+    return f"nieuwere versie van {datasets.SHIPPED[details['source_name']][1]} in data/raw"
 
 
-def data_gaps(ev: Evaluation) -> pd.DataFrame:
+def _supply_text(ev: Evaluation, a: Assessment) -> str:
+    """Say what to supply: the years up to the next evaluation, a population or margins."""
+    if a.kind == "score":
+        if a.gap == GAP_MARGIN:
+            years = ", ".join(str(y) for y in a.gap_years)
+            return f"aantal respondenten of 95%-marge per meting ({years})"
+        since = a.last_year if a.last_year is not None else ev.rule.first_year
+        return f"de metingen na {since} (tweejaarlijks), met aantal respondenten of 95%-marge"
+    if a.gap == GAP_POPULATION:
+        return f"inwonertal ({format_years(a.gap_years)})"
+    known = a.last_year is not None and a.gap not in (GAP_ALL, GAP_BASELINE)
+    start = a.last_year + 1 if known and a.last_year is not None else ev.rule.first_year
+    end = max(ev.next_moment.eval_year if ev.next_moment else 0, ev.moment.eval_year)
+    return f"jaarcijfers {format_years(range(start, end + 1))}"
+
+
+def data_gaps_table(ev: Evaluation) -> pd.DataFrame:
     """Return the figures the municipality must supply before the next evaluation.
 
     Derived from the statuses: every indicator that is ``not assessable: no data``, and every
     indicator judged on a figure older than the evaluation year. Columns (Dutch): prioriteit,
     indicator, wat ontbreekt, aanleveren (which years or what), hoe (template or source).
     """
-    t = ev.table.join(ev.details, on="indicator_id")
-    stale = t["eval_period"].ne("") & (t["gap"] != "")
-    gaps = t[(t["status"] == STATUS_NO_DATA) | stale]
-    next_name, next_year = NEXT_EVALUATION.get(
-        ev.moment.name, (ev.moment.label.lower(), ev.moment.eval_year)
-    )
     rows = []
-    for _, r in gaps.iterrows():
-        if r["kind"] == "score":
-            since = int(r["last_year"]) if np.isfinite(r["last_year"]) else ev.rule.first_year
-            if r["gap"].startswith("respondenten"):
-                supply = (
-                    f"aantal respondenten of 95%-marge per meting ({r['gap'].split('marge ')[-1]})"
-                )
-            else:
-                supply = (
-                    f"de metingen na {since} (tweejaarlijks), met aantal respondenten of 95%-marge"
-                )
-        else:
-            start = (
-                int(r["last_year"]) + 1
-                if np.isfinite(r["last_year"])
-                and r["gap"] != "alle jaren"
-                and not r["gap"].startswith("nulmeting")
-                else ev.rule.first_year
-            )
-            if r["gap"].startswith("bevolking"):
-                supply = f"inwonertal ({r['gap'].split(' ', 1)[1]})"
-            else:
-                end = max(next_year, ev.moment.eval_year)
-                supply = f"jaarcijfers {_years_text(list(range(start, end + 1)))}"
+    for r in ev.table.itertuples():
+        a = ev.assessments[str(r.indicator_id)]
+        if r.status != STATUS_NO_DATA and not (r.eval_period and a.gap):
+            continue
         rows.append(
             {
-                "prioriteit": PRIORITIES[r["priority"]],
-                "indicator": r["label"],
-                "wat ontbreekt": r["gap"],
-                "aanleveren": supply,
-                "hoe": _how_to_supply(r),
+                "prioriteit": PRIORITIES[str(r.priority)],
+                "indicator": r.label,
+                "wat ontbreekt": gap_text(a),
+                "aanleveren": _supply_text(ev, a),
+                "hoe": _how_to_supply(ev.details.loc[r.indicator_id]),
             }
         )
     return pd.DataFrame(
@@ -259,18 +531,21 @@ def data_gaps(ev: Evaluation) -> pd.DataFrame:
 
 def data_gaps_text(ev: Evaluation) -> str:
     """Say in Dutch for which evaluation the data-gap list asks figures, and what is needed now."""
-    n = len(data_gaps(ev))
+    n = len(data_gaps_table(ev))
     if not n:
         return "Voor geen enkele indicator ontbreken cijfers."
-    nxt = NEXT_EVALUATION.get(ev.moment.name)
     text = (
         f"Voor {n} van de {len(ev.table)} indicatoren moet de gemeente cijfers aanleveren. "
         f"Cijfers tot en met {ev.moment.eval_year} zijn al nodig voor deze "
         f"{ev.moment.label.lower()}"
     )
-    if nxt:
-        text += f"; de latere jaren tot en met {nxt[1]} voor de {nxt[0]}"
+    if ev.next_moment:
+        nxt = ev.next_moment
+        text += f"; de latere jaren tot en met {nxt.eval_year} voor de {nxt.label.lower()}"
     return text + "."
+
+
+# --------------------------------------------------------------------------- the plan's questions
 
 
 def _labels(df: pd.DataFrame) -> str:
@@ -280,192 +555,172 @@ def _labels(df: pd.DataFrame) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
-def evaluation_questions(ev: Evaluation) -> pd.DataFrame:
-    """Return the plan's four evaluation questions (section 1.3.2) with what the figures say.
-
-    Columns (Dutch): vraag, wat de cijfers zeggen, wat de cijfers niet zeggen. The text is
-    generated from the statuses; nothing is claimed that the tests do not support.
-    """
-    t = ev.table
-    assessable = t[t["status"].isin([STATUS_IMPROVED, STATUS_WORSENED, STATUS_NO_CHANGE])]
-    imp, wor = ev.by_status(STATUS_IMPROVED), ev.by_status(STATUS_WORSENED)
-    none_ = ev.by_status(STATUS_NO_CHANGE)
-    nodata = ev.by_status(STATUS_NO_DATA)
-    kinds = ev.details["kind"]
-    scores = t[t["indicator_id"].map(kinds).to_numpy() == "score"]
-    score_text = "; ".join(
-        f"{r.label}: {STATUS_NL[r.status]} ({_first_sentence(r.reason)})"
-        for r in scores.itertuples()
-    )
-    q1 = (
-        f"Van de {len(assessable)} indicatoren met een streefrichting en cijfers: "
-        f"{len(imp)} verbeterd ({_labels(imp)}), {len(wor)} verslechterd ({_labels(wor)}), "
-        f"{len(none_)} binnen de normale schommeling. Veiligheidsgevoel: "
-        f"{score_text or 'geen enquêtecijfers in de catalogus'}."
-    )
-    q1_not = (
-        "Of het beleid de oorzaak is: de cijfers beschrijven een ontwikkeling, geen effect van "
-        "de inzet (plan §1.3.2: kwantitatieve informatie zegt niet altijd iets over de "
-        f"effectiviteit). {len(nodata)} indicatoren zijn niet te beoordelen door ontbrekende "
-        "cijfers."
-    )
-    effort = t[
-        t["indicator_id"].isin(
-            ["meldingen_ondermijning", "handhaving_jeugdoverlast", "handhaving_overlast"]
-        )
-    ]
-    effort_text = "; ".join(f"{r.label}: {STATUS_NL[r.status]}" for r in effort.itertuples())
-    q2 = (
-        "Alleen indirect: de meldingen over ondermijning en de handhavingscijfers laten inzet "
-        f"zien, geen samenwerking ({effort_text or 'niet in de catalogus'})."
-    )
-    q2_not = (
-        "Of partners onder regie van de gemeente samen op de prioriteiten hebben ingezet staat "
-        "in geen enkele tabel; daarvoor zijn de werksessies per prioriteit en de gesprekken "
-        "met partners nodig (plan §1.3.2)."
-    )
-    rises = t[
-        (t["p_value"] < 0.05)
-        & (t["change"] > 0)
-        & t["indicator_id"].map(kinds).eq("count").to_numpy()
-    ]
-    digital = t[t["priority"] == "digitaal"]
-    dig_text = "; ".join(f"{r.label}: {STATUS_NL[r.status]}" for r in digital.itertuples())
-    q3 = (
-        "Significante stijgingen zijn signalen van nieuwe ontwikkelingen: "
-        f"{_labels(rises) if len(rises) else 'geen enkele indicator steeg significant'}. "
-        f"Digitale criminaliteit: {dig_text or 'niet in de catalogus'}."
-    )
-    q3_not = (
-        "Of er voldoende op is ingesprongen. Veel slachtoffers van digitale criminaliteit doen "
-        "geen aangifte (plan §1.1), en een ontwikkeling die in geen tabel staat is niet te zien "
-        "zonder informatie van partners."
-    )
-    gaps = data_gaps(ev)
-    q4 = (
-        f"De lijst met ontbrekende cijfers noemt {len(gaps)} indicatoren waarvoor de gemeente "
-        "cijfers moet aanleveren om ze bij de volgende evaluatie te kunnen beoordelen; indicatoren "
-        "zonder streefrichting vragen om een keuze of er een doel bij hoort."
-    )
-    q4_not = (
-        "Welke prioriteiten het nieuwe UVP en IVP moeten hebben: dat is een bestuurlijke "
-        "afweging waarvoor de cijfers één van de bronnen zijn."
-    )
-    return pd.DataFrame(
-        {
-            "vraag": [
-                "1. Hebben het beleid en het uitvoeringsplan bijgedragen aan een gezonde en veilige "
-                "leefomgeving, waar inwoners zich prettig en veilig (blijven) voelen?",
-                "2. Hebben veiligheidspartners, onder regie van de gemeente, gezamenlijke inzet gepleegd "
-                "op de vastgestelde prioriteiten?",
-                "3. Zijn we voldoende ingesprongen op nieuwe trends en ontwikkelingen?",
-                "4. In hoeverre zijn de conclusies van betekenis voor een nieuw UVP en IVP?",
-            ],
-            "wat de cijfers zeggen": [q1, q2, q3, q4],
-            "wat de cijfers niet zeggen": [q1_not, q2_not, q3_not, q4_not],
-        }
-    )
-
-
 def _first_sentence(text: str) -> str:
     head = text.split(": ", 1)[0] if text.startswith("Geen") else text.split(";")[0]
     return head.rstrip(".")
 
 
-def budget_context(municipality: str) -> pd.DataFrame:
+def _statuses_text(rows: pd.DataFrame) -> str:
+    return "; ".join(f"{r.label}: {STATUS_NL[str(r.status)]}" for r in rows.itertuples())
+
+
+#: The plan's four evaluation questions (section 1.3.2), word for word.
+QUESTIONS = (
+    "1. Hebben het beleid en het uitvoeringsplan bijgedragen aan een gezonde en veilige "
+    "leefomgeving, waar inwoners zich prettig en veilig (blijven) voelen?",
+    "2. Hebben veiligheidspartners, onder regie van de gemeente, gezamenlijke inzet gepleegd "
+    "op de vastgestelde prioriteiten?",
+    "3. Zijn we voldoende ingesprongen op nieuwe trends en ontwikkelingen?",
+    "4. In hoeverre zijn de conclusies van betekenis voor een nieuw UVP en IVP?",
+)
+#: What the figures cannot say about each question.
+QUESTIONS_NOT = (
+    "Of het beleid de oorzaak is: de cijfers beschrijven een ontwikkeling, geen effect van "
+    "de inzet (plan §1.3.2: kwantitatieve informatie zegt niet altijd iets over de "
+    "effectiviteit). {nodata} indicatoren zijn niet te beoordelen door ontbrekende cijfers.",
+    "Of partners onder regie van de gemeente samen op de prioriteiten hebben ingezet staat "
+    "in geen enkele tabel; daarvoor zijn de werksessies per prioriteit en de gesprekken "
+    "met partners nodig (plan §1.3.2).",
+    "Of er voldoende op is ingesprongen. Veel slachtoffers van digitale criminaliteit doen "
+    "geen aangifte (plan §1.1), en een ontwikkeling die in geen tabel staat is niet te zien "
+    "zonder informatie van partners.",
+    "Welke prioriteiten het nieuwe UVP en IVP moeten hebben: dat is een bestuurlijke "
+    "afweging waarvoor de cijfers één van de bronnen zijn.",
+)
+
+
+def _question_answers(ev: Evaluation) -> list[str]:
+    """Say per question what the statuses support, and nothing more."""
+    t = ev.table.assign(reason=_reasons(ev), kind=ev.details["kind"].to_numpy())
+    assessable = t[t["status"].isin([STATUS_IMPROVED, STATUS_WORSENED, STATUS_NO_CHANGE])]
+    imp, wor = ev.by_status(STATUS_IMPROVED), ev.by_status(STATUS_WORSENED)
+    scores = t[t["kind"] == "score"]
+    score_text = "; ".join(
+        f"{r.label}: {STATUS_NL[str(r.status)]} ({_first_sentence(str(r.reason))})"
+        for r in scores.itertuples()
+    )
+    effort_ids = ["meldingen_ondermijning", "handhaving_jeugdoverlast", "handhaving_overlast"]
+    effort_text = _statuses_text(t[t["indicator_id"].isin(effort_ids)])
+    rises = t[(t["p_value"] < 0.05) & (t["change"] > 0) & (t["kind"] == "count")]
+    dig_text = _statuses_text(t[t["priority"] == "digitaal"])
+    return [
+        f"Van de {len(assessable)} indicatoren met een streefrichting en cijfers: "
+        f"{len(imp)} verbeterd ({_labels(imp)}), {len(wor)} verslechterd ({_labels(wor)}), "
+        f"{len(ev.by_status(STATUS_NO_CHANGE))} binnen de normale schommeling. "
+        f"Veiligheidsgevoel: {score_text or 'geen enquêtecijfers in de catalogus'}.",
+        "Alleen indirect: de meldingen over ondermijning en de handhavingscijfers laten inzet "
+        f"zien, geen samenwerking ({effort_text or 'niet in de catalogus'}).",
+        "Significante stijgingen zijn signalen van nieuwe ontwikkelingen: "
+        f"{_labels(rises) if len(rises) else 'geen enkele indicator steeg significant'}. "
+        f"Digitale criminaliteit: {dig_text or 'niet in de catalogus'}.",
+        f"De lijst met ontbrekende cijfers noemt {len(data_gaps_table(ev))} indicatoren waarvoor "
+        "de gemeente cijfers moet aanleveren om ze bij de volgende evaluatie te kunnen "
+        "beoordelen; indicatoren zonder streefrichting vragen om een keuze of er een doel bij "
+        "hoort.",
+    ]
+
+
+def questions_table(ev: Evaluation) -> pd.DataFrame:
+    """Return the plan's four evaluation questions (section 1.3.2) with what the figures say.
+
+    Columns (Dutch): vraag, wat de cijfers zeggen, wat de cijfers niet zeggen. The text is
+    generated from the statuses; nothing is claimed that the tests do not support.
+    """
+    nodata = len(ev.by_status(STATUS_NO_DATA))
+    return pd.DataFrame(
+        {
+            "vraag": list(QUESTIONS),
+            "wat de cijfers zeggen": _question_answers(ev),
+            "wat de cijfers niet zeggen": [q.format(nodata=nodata) for q in QUESTIONS_NOT],
+        }
+    )
+
+
+# --------------------------------------------------------------------------- budget
+
+
+def budget_table(ev: Evaluation) -> pd.DataFrame:
     """Return the plan's budget per year with the population and the amount per inhabitant.
 
     Empty when the shipped plan (Pijnacker-Nootdorp's) has no budget for the municipality.
-
-    Examples
-    --------
-    >>> b = budget_context("GM1926")
-    >>> b["jaar"].tolist(), b["budget (EUR)"].tolist()
-    ([2023, 2024, 2025, 2026], [95000.0, 190000.0, 190000.0, 190000.0])
-    >>> round(float(b.loc[0, "EUR per inwoner"]), 2)
-    1.64
+    Columns (Dutch): jaar, budget (EUR), gemiddeld aantal inwoners, EUR per inwoner.
     """
-    b = datasets.get("plan_budget")
-    b = b[(b["region"] == municipality) & (b["code"] == "budget.ivp")]
-    years = b["period"].map(lambda p: p.year).astype(int).to_numpy()
-    pop = population_series(municipality).reindex(years).to_numpy()
-    out = pd.DataFrame(
-        {
-            "jaar": years,
-            "budget (EUR)": b["value"].astype(float).to_numpy(),
-            "gemiddeld aantal inwoners": pop,
+    return budget(ev.municipality).rename(
+        columns={
+            "year": "jaar",
+            "budget": "budget (EUR)",
+            "population": "gemiddeld aantal inwoners",
+            "per_inhabitant": "EUR per inwoner",
         }
     )
-    out["EUR per inwoner"] = out["budget (EUR)"] / out["gemiddeld aantal inwoners"]
-    return out.reset_index(drop=True)
 
 
 def budget_text(ev: Evaluation) -> str:
     """Write the budget context in Dutch: what was budgeted up to the evaluation year."""
-    b = budget_context(ev.municipality)
+    b = budget(ev.municipality)
     if b.empty:
         return (
             f"Voor {ev.name} staat geen budget in de meegeleverde gegevens: het budget in "
             "`plan_budget` is dat van het IVP van Pijnacker-Nootdorp."
         )
-    upto = b[b["jaar"] <= ev.moment.eval_year]
-    total = upto["budget (EUR)"].sum()
-    per = upto["EUR per inwoner"].dropna()
-    years = _years_text(upto["jaar"].tolist()) if len(upto) else "–"
+    upto = b[b["year"] <= ev.moment.eval_year]
+    per = upto["per_inhabitant"].dropna()
+    if len(per) == 1:
+        per_text = f"EUR {format_nl(per.iloc[0], 2)} per inwoner."
+    elif len(per):
+        per_text = (
+            f"EUR {format_nl(per.min(), 2)} tot {format_nl(per.max(), 2)} per inwoner per jaar."
+        )
+    else:
+        per_text = "per inwoner niet te berekenen."
+    years = format_years(upto["year"]) if len(upto) else "–"
     lines = [
         f"- Tot en met het evaluatiejaar {ev.moment.eval_year} is voor het plan "
-        f"EUR {format_nl(total)} begroot ({years}); dat is "
-        + (
-            f"EUR {format_nl(per.iloc[0], 2)} per inwoner."
-            if len(per) == 1
-            else f"EUR {format_nl(per.min(), 2)} tot {format_nl(per.max(), 2)} per inwoner per jaar."
-            if len(per)
-            else "per inwoner niet te berekenen."
-        ),
+        f"EUR {format_nl(upto['budget'].sum())} begroot ({years}); dat is {per_text}"
     ]
-    if len(b) > len(upto):
-        later = b[b["jaar"] > ev.moment.eval_year]
+    later = b[b["year"] > ev.moment.eval_year]
+    if len(later):
         lines.append(
-            f"- Na het evaluatiejaar volgt nog EUR {format_nl(later['budget (EUR)'].sum())} "
-            f"({_years_text(later['jaar'].tolist())})."
+            f"- Na het evaluatiejaar volgt nog EUR {format_nl(later['budget'].sum())} "
+            f"({format_years(later['year'])})."
         )
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- conclusions
+
+
+def _change_line(ev: Evaluation, r) -> str:
+    kind = ev.details.loc[r.indicator_id, "kind"]
+    return (
+        f"- {r.label}: van {value_text(kind, r.baseline_value)} ({r.baseline_period}) "
+        f"naar {value_text(kind, r.eval_value)} ({r.eval_period}), "
+        f"{change_text(r._asdict(), kind)}."
+    )
 
 
 def summary_text(ev: Evaluation) -> str:
     """Write the conclusions in Dutch from the result table; every claim follows from a status."""
     t = ev.table
-    n = len(t)
     lines = [
-        f"- Alle {n} indicatoren uit de catalogus zijn beoordeeld voor {ev.name}, "
-        f"{ev.moment.label.lower()} ({ev.rule.label}, evaluatiejaar {ev.moment.eval_year})."
+        f"- Alle {len(t)} indicatoren uit de catalogus zijn beoordeeld voor {ev.name}, "
+        f"{ev.moment.label.lower()} ({baseline_text(ev.rule)}, evaluatiejaar "
+        f"{ev.moment.eval_year})."
     ]
     for status in STATUSES:
         rows = ev.by_status(status)
         if len(rows):
             word = STATUS_NL[status].replace(": ", ", ").capitalize()
             lines.append(f"- {word} ({len(rows)}): {_labels(rows)}.")
-    for r in ev.by_status(STATUS_IMPROVED).itertuples():
-        kind = ev.details.loc[r.indicator_id, "kind"]
-        lines.append(
-            f"- {r.label}: van {_value_text(kind, r.baseline_value)} ({r.baseline_period}) "
-            f"naar {_value_text(kind, r.eval_value)} ({r.eval_period}), "
-            f"{change_text(r._asdict(), kind)}."
-        )
-    for r in ev.by_status(STATUS_WORSENED).itertuples():
-        kind = ev.details.loc[r.indicator_id, "kind"]
-        lines.append(
-            f"- {r.label}: van {_value_text(kind, r.baseline_value)} ({r.baseline_period}) "
-            f"naar {_value_text(kind, r.eval_value)} ({r.eval_period}), "
-            f"{change_text(r._asdict(), kind)}."
-        )
+    for status in (STATUS_IMPROVED, STATUS_WORSENED):
+        lines += [_change_line(ev, r) for r in ev.by_status(status).itertuples()]
     prov = t[t["eval_status_of_data"] == "provisional"]
     if len(prov):
         lines.append(
             f"- {len(prov)} oordelen rusten op voorlopige cijfers "
             f"({', '.join(sorted(set(prov['eval_period'])))}); die kunnen nog veranderen."
         )
-    gaps = data_gaps(ev)
+    gaps = data_gaps_table(ev)
     if len(gaps):
         lines.append(
             f"- Voor {len(gaps)} indicatoren moet de gemeente cijfers aanleveren "
