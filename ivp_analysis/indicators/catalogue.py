@@ -7,8 +7,10 @@ number), the field, what was found and what was expected.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NoReturn
 
 import yaml
 
@@ -90,7 +92,8 @@ def _fail(
     field: str | None = None,
     found: object = _MISSING,
     expected: str | None = None,
-) -> None:
+) -> NoReturn:
+    """Raise a CatalogueError: file, entry, field, the problem, what was found and expected."""
     where = [relative_to_root(path)]
     if entry:
         where.append(f"indicator '{entry}'" + (f" (entry {index})" if index else ""))
@@ -175,9 +178,33 @@ def load_catalogue(
     return out
 
 
+class _Entry:
+    """One catalogue entry while it is checked: where it is, to name it in an error."""
+
+    def __init__(self, path: Path, index: int, raw: Mapping[str, Any]) -> None:
+        self.path, self.index, self.raw = path, index, raw
+        ident = raw.get("id")
+        self.name = ident if isinstance(ident, str) and ident else None
+
+    def fail(
+        self, field: str, problem: str, found: object = _MISSING, expected: str | None = None
+    ) -> NoReturn:
+        """Raise a CatalogueError naming the file, the entry, the field and what was expected."""
+        _fail(
+            self.path,
+            problem,
+            index=self.index,
+            entry=self.name,
+            field=field,
+            found=found,
+            expected=expected,
+        )
+
+
 def _check_entry(
     path: Path, i: int, raw: object, seen: dict[str, int], code_list: _codes.CodeList, tdir: Path
 ) -> Indicator:
+    """Check one entry of the catalogue and return it as an Indicator."""
     if not isinstance(raw, dict):
         _fail(
             path,
@@ -186,12 +213,28 @@ def _check_entry(
             found=raw,
             expected="'id: ...', 'label: ...' and the other fields",
         )
-    ident = raw.get("id")
-    entry = ident if isinstance(ident, str) and ident else None
+    entry = _Entry(path, i, raw)
+    _check_fields(entry)
+    _check_values(entry, seen)
+    source = _check_source(raw["source"], entry, code_list, tdir)
+    _check_unit(entry, source, code_list)
+    return Indicator(
+        id=raw["id"],
+        label=raw["label"].strip(),
+        priority=raw["priority"],
+        theme=raw["theme"].strip(),
+        source=source,
+        unit=raw["unit"],
+        desired_direction=raw["desired_direction"],
+        kind=raw["kind"],
+        caveat=" ".join(raw["caveat"].split()),
+        note=" ".join(str(raw.get("note") or "").split()),
+    )
 
-    def fail(field: str, problem: str, found: object = _MISSING, expected: str | None = None):
-        _fail(path, problem, index=i, entry=entry, field=field, found=found, expected=expected)
 
+def _check_fields(entry: _Entry) -> None:
+    """Check that every field is known, every required one present and every text a text."""
+    raw, fail = entry.raw, entry.fail
     unknown = [k for k in raw if k not in _FIELDS + _OPTIONAL_FIELDS]
     if unknown:
         fail(
@@ -208,11 +251,17 @@ def _check_entry(
             fail(name, "not a text", found=raw[name], expected=_EXPECTED[name])
     if "note" in raw and raw["note"] is not None and not isinstance(raw["note"], str):
         fail("note", "not a text", found=raw["note"], expected="a Dutch text")
+
+
+def _check_values(entry: _Entry, seen: dict[str, int]) -> None:
+    """Check the id (well-formed, unique) and that every coded field holds a known code."""
+    raw, fail = entry.raw, entry.fail
+    ident = raw["id"]
     if not _ID.match(ident):
         fail("id", "bad id", found=ident, expected=_EXPECTED["id"])
     if ident in seen:
         fail("id", f"duplicate id (also entry {seen[ident]})", found=ident, expected="a unique id")
-    seen[ident] = i
+    seen[ident] = entry.index
     if raw["priority"] not in PRIORITIES:
         fail("priority", "unknown priority", found=raw["priority"], expected=_EXPECTED["priority"])
     if raw["desired_direction"] not in DIRECTIONS:
@@ -231,7 +280,11 @@ def _check_entry(
             found=_short(raw["caveat"]),
             expected=_EXPECTED["caveat"],
         )
-    source = _check_source(raw["source"], fail, code_list, tdir)
+
+
+def _check_unit(entry: _Entry, source: Source, code_list: _codes.CodeList) -> None:
+    """Check the unit against the code list, and that counts have a count unit."""
+    raw, fail = entry.raw, entry.fail
     known_unit = code_list.table.set_index("code").loc[source.code, "unit"]
     if raw["unit"] != known_unit:
         fail(
@@ -255,18 +308,6 @@ def _check_entry(
             found=raw["kind"],
             expected="'count'",
         )
-    return Indicator(
-        id=ident,
-        label=raw["label"].strip(),
-        priority=raw["priority"],
-        theme=raw["theme"].strip(),
-        source=source,
-        unit=raw["unit"],
-        desired_direction=raw["desired_direction"],
-        kind=raw["kind"],
-        caveat=" ".join(raw["caveat"].split()),
-        note=" ".join(str(raw.get("note") or "").split()),
-    )
 
 
 _EXPECTED = {
@@ -287,7 +328,9 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 3] + "..."
 
 
-def _check_source(raw: object, fail, code_list: _codes.CodeList, tdir: Path) -> Source:
+def _check_source(raw: object, entry: _Entry, code_list: _codes.CodeList, tdir: Path) -> Source:
+    """Check a source: one data set or template that exists, and a known code."""
+    fail = entry.fail
     if not isinstance(raw, dict):
         fail("source", "source is not a mapping", found=raw, expected=_EXPECTED["source"])
     keys = set(raw)
