@@ -684,7 +684,27 @@ def budget_text(ev: Evaluation) -> str:
             f"- Na het evaluatiejaar volgt nog EUR {format_nl(later['budget'].sum())} "
             f"({format_years(later['year'])})."
         )
+    unknown = b.loc[b["population"].isna(), "year"]
+    if len(unknown):
+        lines.append(
+            f"- Voor {format_years(unknown)} is er nog geen CBS-inwonertal: het bedrag per "
+            "inwoner ontbreekt daar."
+        )
     return "\n".join(lines)
+
+
+def show_budget(ev: Evaluation) -> None:
+    """Display the budget table (when the data hold one for the municipality) and its text."""
+    from ivp_analysis.present.display import show_markdown, show_table
+
+    table = budget_table(ev)
+    if len(table):
+        show_table(
+            table,
+            caption="Budget Integraal Veiligheidsplan per jaar (EUR) en per inwoner (EUR)",
+            decimals={"EUR per inwoner": 2},
+        )
+    show_markdown(budget_text(ev))
 
 
 # --------------------------------------------------------------------------- conclusions

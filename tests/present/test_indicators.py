@@ -276,5 +276,12 @@ def test_budget_per_inhabitant(ev):
     assert present.budget_text(ev) == (
         "- Tot en met het evaluatiejaar 2023 is voor het plan EUR 95.000 begroot (2023); dat is "
         "EUR 1,64 per inwoner.\n"
-        "- Na het evaluatiejaar volgt nog EUR 570.000 (2024-2026)."
+        "- Na het evaluatiejaar volgt nog EUR 570.000 (2024-2026).\n"
+        "- Voor 2026 is er nog geen CBS-inwonertal: het bedrag per inwoner ontbreekt daar."
+    )
+    amsterdam = evaluate("GM0363", "tussenevaluatie-2024")
+    assert present.budget_table(amsterdam).empty
+    assert present.budget_text(amsterdam) == (
+        "Voor Amsterdam staat geen budget in de meegeleverde gegevens: het budget in "
+        "`plan_budget` is dat van het IVP van Pijnacker-Nootdorp."
     )
