@@ -11,7 +11,7 @@ Lemon surveys). This package
 * compares each indicator between a baseline and an evaluation year and gives it exactly one
   status (:func:`assess` for one series, :func:`evaluate` for the catalogue), with the facts
   behind it (:class:`Assessment`); the numbers only, the Dutch reason is worded by
-  :func:`ivp_analysis.present.indicators.reason_text`.
+  :func:`ivp_analysis.present.indicator_reasons.reason_text`.
 
 Method (docs/indicators.md has the full text). Counts are compared as rates per inhabitant
 with the exact conditional test of :func:`ivp_analysis.stats.countmodels.rate_ratio_test`. Yearly

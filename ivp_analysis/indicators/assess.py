@@ -3,7 +3,7 @@
 :func:`assess` picks the baseline figure(s) and the latest figure up to the evaluation year, and
 hands the comparison to :mod:`ivp_analysis.indicators.comparisons`. The result is an
 :class:`Assessment`: numbers, the status, and the facts behind them (which case applied, which
-years are missing). It holds no Dutch: :func:`ivp_analysis.present.indicators.reason_text` says it
+years are missing). It holds no Dutch: :func:`ivp_analysis.present.indicator_reasons.reason_text` says it
 in words for the ``reason`` column of ``indicators.csv``.
 """
 

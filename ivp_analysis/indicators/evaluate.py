@@ -18,7 +18,7 @@ from ivp_analysis.vocab import PRIORITIES
 
 #: Columns of the result table ``indicators.csv``, in order (documented in docs/results.md).
 #: ``Evaluation.table`` holds all but ``reason``, the Dutch sentence that
-#: :func:`ivp_analysis.present.indicators.result_table` adds.
+#: :func:`ivp_analysis.present.indicator_reasons.result_table` adds.
 RESULT_COLUMNS = [
     "priority",
     "indicator_id",

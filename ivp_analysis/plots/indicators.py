@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullLocator
 
 from ivp_analysis.plots.style import use_style
-from ivp_analysis.present.indicators import value_text
+from ivp_analysis.present.indicator_reasons import value_text
 from ivp_analysis.present.numbers import format_nl
 from ivp_analysis.vocab import (
     PRIORITIES,

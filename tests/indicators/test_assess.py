@@ -15,7 +15,7 @@ from ivp_analysis import vocab
 from ivp_analysis.indicators.assess import assess
 from ivp_analysis.indicators.baseline import BaselineRule
 from ivp_analysis.indicators.comparisons import survey_margin
-from ivp_analysis.present.indicators import gap_text, reason_text
+from ivp_analysis.present.indicator_reasons import gap_text, reason_text
 
 # --------------------------------------------------------------------------- statuses by hand
 

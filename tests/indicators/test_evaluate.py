@@ -26,7 +26,8 @@ from ivp_analysis.indicators import (
     next_moment,
 )
 from ivp_analysis.moments import resolve as resolve_moment
-from ivp_analysis.present.indicators import budget_text, data_gaps_table, result_table
+from ivp_analysis.present.indicator_reasons import result_table
+from ivp_analysis.present.indicators import budget_text, data_gaps_table
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "indicators"
 
