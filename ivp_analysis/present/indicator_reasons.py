@@ -66,6 +66,13 @@ def _p_text(p: float) -> str:
 
 
 def points_text(diff: float) -> str:
+    """Write a difference of survey marks in points, with its sign.
+
+    Examples
+    --------
+    >>> points_text(0.4), points_text(-0.5), points_text(0.0)
+    ('+0,4 punt', '-0,5 punt', '0,0 punt')
+    """
     return f"{'+' if diff > 0 else ''}{format_nl(diff, 1)} punt"
 
 
@@ -235,14 +242,13 @@ def gap_text(a: Assessment) -> str:
     return words.get(a.gap, "")
 
 
-def result_table(ev: Evaluation) -> pd.DataFrame:
-    """Return the content of ``indicators.csv``: the result table with the reason in Dutch."""
-    t = ev.table.copy()
-    t["reason"] = [reason_text(ev.assessments[i]) for i in t["indicator_id"]]
-    return t[RESULT_COLUMNS]
-
-
 def reasons(ev: Evaluation) -> pd.Series:
+    """Return the reason of every row of ``Evaluation.table``, on the table's index."""
     return pd.Series(
         [reason_text(ev.assessments[i]) for i in ev.table["indicator_id"]], index=ev.table.index
     )
+
+
+def result_table(ev: Evaluation) -> pd.DataFrame:
+    """Return the content of ``indicators.csv``: the result table with the reason in Dutch."""
+    return ev.table.assign(reason=reasons(ev))[RESULT_COLUMNS]
