@@ -67,6 +67,41 @@ DIRECTIONS: dict[str, str] = {
     "interpretive": "geen streefrichting",
 }
 
+#: Test methods of a count indicator with their Dutch names (in the reason of ``indicators.csv``).
+METHOD_NL: dict[str, str] = {
+    "exact Poisson": "exacte Poisson-toets",
+    "quasi-Poisson": "quasi-Poisson-toets",
+}
+
+# --------------------------------------------------------------------------- indicator findings
+# What the assessment of an indicator found (``Assessment.case``); the presentation words each.
+CASE_NO_FIGURES = "no figures"  # no figure at all up to the evaluation year
+CASE_NO_BASELINE = "no baseline"  # no figure in the baseline years
+CASE_NO_LATER = "no later figure"  # nothing after the baseline up to the evaluation year
+CASE_NO_POPULATION = "no population"  # a count without the population of a year it needs
+CASE_ZERO = "zero counts"  # 0 in the baseline and in the evaluation year
+CASE_COUNTS = "counts compared"  # rates per inhabitant tested
+CASE_NO_MARGIN = "margin unknown"  # survey marks without respondents or margin
+CASE_SCORES = "scores compared"  # survey marks compared with their margin
+#: Every case of an indicator assessment.
+CASES = (
+    CASE_NO_FIGURES,
+    CASE_NO_BASELINE,
+    CASE_NO_LATER,
+    CASE_NO_POPULATION,
+    CASE_ZERO,
+    CASE_COUNTS,
+    CASE_NO_MARGIN,
+    CASE_SCORES,
+)
+# What figures are missing (``Assessment.gap``), for the years in ``Assessment.gap_years``.
+GAP_ALL = "all years"  # no figure at all
+GAP_BASELINE = "baseline"  # the baseline years
+GAP_AFTER = "after"  # every year after the one in gap_years
+GAP_YEARS = "years"  # the years after the latest figure up to the evaluation year
+GAP_POPULATION = "population"  # the population of gap_years
+GAP_MARGIN = "margin"  # respondents or margin of the surveys of gap_years
+
 # --------------------------------------------------------------------------- models
 #: Count-model families with their Dutch names.
 FAMILY_NL: dict[str, str] = {"poisson": "Poisson", "negbin": "negatief binomiaal"}

@@ -1,0 +1,231 @@
+"""The assessment of one indicator: its baseline against its latest figure, with exactly one status.
+
+:func:`assess` picks the baseline figure(s) and the latest figure up to the evaluation year, and
+hands the comparison to :mod:`ivp_analysis.indicators.comparisons`. The result is an
+:class:`Assessment`: numbers, the status, and the facts behind them (which case applied, which
+years are missing). It holds no Dutch: :func:`ivp_analysis.present.indicator_reasons.reason_text` says it
+in words for the ``reason`` column of ``indicators.csv``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ivp_analysis.indicators.baseline import BaselineRule, format_years
+from ivp_analysis.indicators.comparisons import (
+    MIN_YEARS_DISPERSION,
+    SURVEY_SD,
+    compare_counts,
+    compare_scores,
+)
+from ivp_analysis.vocab import (
+    CASE_NO_BASELINE,
+    CASE_NO_FIGURES,
+    CASE_NO_LATER,
+    GAP_AFTER,
+    GAP_ALL,
+    GAP_BASELINE,
+    GAP_YEARS,
+    STATUS_NO_DATA,
+)
+
+#: Surveys are held every two years: a baseline mark may come from up to this many years
+#: before the baseline year (the IVM of 2021 is the baseline for 2022).
+SCORE_BASELINE_LOOKBACK = 2
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The comparison of one indicator between its baseline and its latest figure.
+
+    The first group of fields is the result-table row (see ``RESULT_COLUMNS``); the rest are the
+    facts the reason is written from.
+
+    Attributes
+    ----------
+    kind, direction : str
+        ``count`` or ``score``; ``down``, ``up`` or ``interpretive``.
+    eval_year : int
+        The evaluation year.
+    case : str
+        One of :data:`ivp_analysis.vocab.CASES`.
+    status : str
+        One of :data:`ivp_analysis.vocab.STATUSES`.
+    baseline_period, baseline_value, eval_period, eval_value, eval_status_of_data
+        The figures compared (empty text and NaN where there is none).
+    change, ci_low, ci_high, p_value : float
+        Counts: % change of the rate per inhabitant; scores: difference in points; NaN where
+        not computed.
+    significant : bool
+        p < 0.05 (counts) or the difference exceeds its margin (scores).
+    method : str
+        Counts: ``exact Poisson`` or ``quasi-Poisson``.
+    dispersion : float
+        Counts: the dispersion factor that widened the test (quasi-Poisson), else NaN.
+    history_years : tuple of int
+        Counts: the years up to the baseline that judged the spread.
+    margin : float
+        Scores: the 95 % margin of the difference.
+    baseline_missing : tuple of int
+        Years of a mean baseline without a figure.
+    last_year : int or None
+        The latest year with a figure up to the evaluation year.
+    last_value : float
+        Its figure.
+    gap : str
+        What is missing (``vocab.GAP_*``; empty when nothing is), for the years ``gap_years``.
+    caveat : str
+        The plan's caveat (quoted for an indicator without target direction).
+    """
+
+    kind: str
+    direction: str
+    eval_year: int
+    case: str
+    status: str
+    baseline_period: str = ""
+    baseline_value: float = math.nan
+    eval_period: str = ""
+    eval_value: float = math.nan
+    eval_status_of_data: str = ""
+    change: float = math.nan
+    ci_low: float = math.nan
+    ci_high: float = math.nan
+    p_value: float = math.nan
+    significant: bool = False
+    method: str = ""
+    dispersion: float = math.nan
+    history_years: tuple[int, ...] = ()
+    margin: float = math.nan
+    baseline_missing: tuple[int, ...] = ()
+    last_year: int | None = None
+    last_value: float = math.nan
+    gap: str = ""
+    gap_years: tuple[int, ...] = ()
+    caveat: str = ""
+
+    @property
+    def short_history(self) -> bool:
+        """Whether too few years up to the baseline were there to check the spread of a count."""
+        return len(self.history_years) < MIN_YEARS_DISPERSION
+
+
+def assess(
+    kind: str,
+    direction: str,
+    series: pd.DataFrame,
+    rule: BaselineRule,
+    eval_year: int,
+    population: pd.Series | None = None,
+    *,
+    caveat: str = "",
+    survey_sd: float = SURVEY_SD,
+) -> Assessment:
+    """Compare one indicator between its baseline and the latest figure up to the evaluation year.
+
+    Parameters
+    ----------
+    kind : {"count", "score"}
+        Counts are tested as rates per inhabitant; scores against their 95 % margin.
+    direction : {"down", "up", "interpretive"}
+        The desired direction; ``interpretive`` gives a neutral status.
+    series : DataFrame
+        Columns ``year``, ``value`` and optionally ``status``, ``respondents``, ``margin_95``
+        (as :func:`~ivp_analysis.indicators.sources.indicator_series` returns). NaN values count
+        as missing.
+    rule : BaselineRule
+        The baseline year or range.
+    eval_year : int
+        The evaluation year; a later figure is never used.
+    population : Series, optional
+        Population per year (index: year), the exposure of count indicators.
+    caveat : str
+        The plan's caveat; quoted in the reason of an interpretive indicator.
+    survey_sd : float
+        Assumed standard deviation of a 1-10 mark, to compute a margin from respondents.
+
+    Returns
+    -------
+    Assessment
+
+    Examples
+    --------
+    Burglary in Pijnacker-Nootdorp: 76 in 2022, 37 in 2023.
+
+    >>> s = pd.DataFrame({"year": [2022, 2023], "value": [76.0, 37.0]})
+    >>> pop = pd.Series({2022: 57122.0, 2023: 57802.0})
+    >>> a = assess("count", "down", s, BaselineRule("year", 2022, 2022), 2023, pop)
+    >>> a.status, round(a.change, 1), a.method
+    ('improved', -51.9, 'exact Poisson')
+    """
+    s = _usable(series, eval_year)
+    facts: dict[str, Any] = {"kind": kind, "direction": direction, "eval_year": eval_year}
+    facts["caveat"] = caveat
+    if not len(s):
+        return Assessment(**facts, case=CASE_NO_FIGURES, status=STATUS_NO_DATA, gap=GAP_ALL)
+    facts["last_year"], facts["last_value"] = int(s["year"].iloc[-1]), float(s["value"].iloc[-1])
+    base = _baseline_rows(s, kind, rule)
+    if not len(base):
+        span = _baseline_span(kind, rule)
+        return Assessment(
+            **facts,
+            case=CASE_NO_BASELINE,
+            status=STATUS_NO_DATA,
+            gap=GAP_BASELINE,
+            gap_years=span,
+        )
+    facts["baseline_period"] = format_years(base["year"].tolist())
+    facts["baseline_value"] = float(base["value"].mean())
+    if rule.rule == "mean" and len(base) < len(rule.years):
+        facts["baseline_missing"] = tuple(sorted(set(rule.years) - set(base["year"])))
+    after = s[s["year"] > rule.last_year]
+    if not len(after):
+        return Assessment(
+            **facts,
+            case=CASE_NO_LATER,
+            status=STATUS_NO_DATA,
+            gap=GAP_AFTER,
+            gap_years=(facts["last_year"],),
+        )
+    latest = after.iloc[-1]
+    ey = int(latest["year"])
+    facts["eval_period"], facts["eval_value"] = str(ey), float(latest["value"])
+    facts["eval_status_of_data"] = str(latest["status"])
+    if ey < eval_year:
+        facts["gap"], facts["gap_years"] = GAP_YEARS, tuple(range(ey + 1, eval_year + 1))
+    if kind == "count":
+        history = s[s["year"] <= rule.last_year]
+        out = compare_counts(base, latest, history, population, direction)
+    else:
+        out = compare_scores(base, latest, direction, survey_sd)
+    return Assessment(**{**facts, **out})
+
+
+def _usable(series: pd.DataFrame, eval_year: int) -> pd.DataFrame:
+    """Return the rows with a value up to the evaluation year, sorted, with every column."""
+    s = series.copy()
+    for col in ("status", "respondents", "margin_95"):
+        if col not in s:
+            s[col] = "unknown" if col == "status" else np.nan
+    return s[s["value"].notna() & (s["year"] <= eval_year)].sort_values("year")
+
+
+def _baseline_rows(s: pd.DataFrame, kind: str, rule: BaselineRule) -> pd.DataFrame:
+    """Return the rows of the baseline: a survey mark may come from a few years earlier."""
+    if kind != "score":
+        return s[(s["year"] >= rule.first_year) & (s["year"] <= rule.last_year)]
+    lookback = SCORE_BASELINE_LOOKBACK if rule.rule == "year" else 0
+    base = s[(s["year"] >= rule.first_year - lookback) & (s["year"] <= rule.last_year)]
+    return base.tail(1) if rule.rule == "year" else base
+
+
+def _baseline_span(kind: str, rule: BaselineRule) -> tuple[int, ...]:
+    """Return the years a baseline figure could have come from."""
+    if kind == "score" and rule.rule == "year":
+        return tuple(range(rule.first_year - SCORE_BASELINE_LOOKBACK, rule.last_year + 1))
+    return tuple(rule.years)

@@ -1,0 +1,189 @@
+"""The evaluation of every catalogue indicator for one municipality and moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from ivp_analysis import codes as _codes
+from ivp_analysis.indicators.assess import Assessment, assess
+from ivp_analysis.indicators.baseline import BaselineRule, baseline_rule
+from ivp_analysis.indicators.catalogue import Indicator, load_catalogue
+from ivp_analysis.indicators.sources import indicator_series, population_series
+from ivp_analysis.moments import MOMENTS, Moment
+from ivp_analysis.moments import resolve as resolve_moment
+from ivp_analysis.vocab import PRIORITIES
+
+#: Columns of the result table ``indicators.csv``, in order (documented in docs/results.md).
+#: ``Evaluation.table`` holds all but ``reason``, the Dutch sentence that
+#: :func:`ivp_analysis.present.indicator_reasons.result_table` adds.
+RESULT_COLUMNS = [
+    "priority",
+    "indicator_id",
+    "label",
+    "source",
+    "unit",
+    "desired_direction",
+    "baseline_period",
+    "baseline_value",
+    "eval_period",
+    "eval_value",
+    "eval_status_of_data",
+    "change",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "status",
+    "reason",
+]
+_TABLE_COLUMNS = RESULT_COLUMNS[:-1]
+_ASSESSED = [c for c in _TABLE_COLUMNS if c in {f.name for f in fields(Assessment)}]
+
+
+@dataclass
+class Evaluation:
+    """The evaluation of every catalogue indicator for one municipality and moment.
+
+    Attributes
+    ----------
+    municipality, name : str
+        CBS code and name of the municipality.
+    moment : Moment
+        The evaluation moment (:func:`ivp_analysis.moments.resolve`).
+    next_moment : Moment or None
+        The plan's next evaluation moment, for which figures must be supplied as well.
+    rule : BaselineRule
+        The baseline rule.
+    catalogue : list of Indicator
+        The catalogue, in the order of the file.
+    table : DataFrame
+        One row per indicator, ordered by priority and then catalogue order: the columns of
+        ``RESULT_COLUMNS`` except ``reason``.
+    details : DataFrame
+        Per indicator (index ``indicator_id``, same order): ``kind``, ``theme``, ``caveat``,
+        ``note``, ``source_kind``, ``source_name`` and ``code``.
+    assessments : dict of str to Assessment
+        The assessment behind each row, by indicator id.
+    """
+
+    municipality: str
+    name: str
+    moment: Moment
+    next_moment: Moment | None
+    rule: BaselineRule
+    catalogue: list[Indicator]
+    table: pd.DataFrame
+    details: pd.DataFrame = field(repr=False)
+    assessments: dict[str, Assessment] = field(repr=False)
+
+    def by_status(self, status: str) -> pd.DataFrame:
+        """Return the rows of the result table with one status."""
+        return self.table[self.table["status"] == status]
+
+
+def next_moment(moment: Moment) -> Moment | None:
+    """Return the plan's next evaluation moment after a named one (none after the last or custom).
+
+    Examples
+    --------
+    >>> next_moment(resolve_moment("tussenevaluatie-2024")).name
+    'eindevaluatie-2026'
+    >>> next_moment(resolve_moment("eindevaluatie-2026")) is None
+    True
+    """
+    if moment.name not in MOMENTS:
+        return None
+    later = [m for m in MOMENTS.values() if m.eval_year > moment.eval_year]
+    return resolve_moment(min(later, key=lambda m: m.eval_year).name) if later else None
+
+
+def evaluate(
+    municipality: str,
+    moment: str = "tussenevaluatie-2024",
+    *,
+    baseline_year: int = 0,
+    eval_year: int = 0,
+    baseline: str = "year",
+    baseline_first_year: int = 0,
+    baseline_last_year: int = 0,
+    catalogue: str | Path | None = None,
+    templates_dir: str | Path | None = None,
+) -> Evaluation:
+    """Evaluate every indicator of the catalogue for a municipality and evaluation moment.
+
+    Parameters
+    ----------
+    municipality : str
+        CBS code, e.g. ``GM1926``.
+    moment : str
+        ``tussenevaluatie-2024``, ``eindevaluatie-2026`` or ``custom`` (with ``baseline_year``
+        and ``eval_year``), resolved by :func:`ivp_analysis.moments.resolve`.
+    baseline, baseline_first_year, baseline_last_year
+        The baseline rule, see :func:`~ivp_analysis.indicators.baseline.baseline_rule`.
+    catalogue : path, optional
+        The catalogue file (default ``data/indicators.yaml``).
+    templates_dir : path, optional
+        Folder with the municipal templates (default ``data/templates``).
+
+    Returns
+    -------
+    Evaluation
+        ``table`` holds one row per catalogue indicator (none left out), ordered by priority
+        and then catalogue order.
+
+    Examples
+    --------
+    >>> ev = evaluate("GM1926", "tussenevaluatie-2024")
+    >>> row = ev.table.set_index("indicator_id").loc["woninginbraak"]
+    >>> float(row.baseline_value), float(row.eval_value), row.status
+    (76.0, 37.0, 'improved')
+    """
+    m = resolve_moment(moment, baseline_year, eval_year)
+    rule = baseline_rule(m, baseline, baseline_first_year, baseline_last_year)
+    cat = load_catalogue(catalogue, templates_dir)
+    pop = population_series(municipality)
+    tdir = Path(templates_dir) if templates_dir else None
+    cache: dict = {}
+    assessments = {}
+    for ind in cat:
+        series = indicator_series(ind, municipality, templates_dir, cache)
+        assessments[ind.id] = assess(
+            ind.kind, ind.desired_direction, series, rule, m.eval_year, pop, caveat=ind.caveat
+        )
+    order = sorted(cat, key=lambda i: list(PRIORITIES).index(i.priority))  # stable
+    table = pd.DataFrame([_row(ind, assessments[ind.id], tdir) for ind in order])
+    table = table.reindex(columns=_TABLE_COLUMNS)
+    for c in ("baseline_value", "eval_value", "change", "ci_low", "ci_high", "p_value"):
+        table[c] = table[c].astype(float)
+    details = pd.DataFrame([_details(ind) for ind in order]).set_index("indicator_id")
+    name = _codes.municipality_name(municipality)
+    return Evaluation(municipality, name, m, next_moment(m), rule, cat, table, details, assessments)
+
+
+def _row(ind: Indicator, a: Assessment, templates_dir: Path | None) -> dict:
+    """Return the result-table row of one indicator (without the reason)."""
+    return {
+        "priority": ind.priority,
+        "indicator_id": ind.id,
+        "label": ind.label,
+        "source": ind.source.describe(templates_dir),
+        "unit": ind.unit,
+        "desired_direction": ind.desired_direction,
+        **{c: getattr(a, c) for c in _ASSESSED},
+    }
+
+
+def _details(ind: Indicator) -> dict:
+    """Return what the presentation needs of an indicator besides its result row."""
+    return {
+        "indicator_id": ind.id,
+        "kind": ind.kind,
+        "theme": ind.theme,
+        "caveat": ind.caveat,
+        "note": ind.note,
+        "source_kind": ind.source.kind,
+        "source_name": ind.source.name,
+        "code": ind.source.code,
+    }
