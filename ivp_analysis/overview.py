@@ -61,8 +61,9 @@ def availability(data: pd.DataFrame) -> pd.DataFrame:
                     (ds, code, r["label"], r["source"], year, r["status"], r["value"], r["note"])
                 )
             else:
-                rows.append((ds, code, g["label"].iloc[0], g["source"].iloc[0], year, "missing", float("nan"),
-                             "geen waarde in het bestand"))  # fmt: skip
+                label, source = g["label"].iloc[0], g["source"].iloc[0]
+                note = "geen waarde in het bestand"
+                rows.append((ds, code, label, source, year, "missing", float("nan"), note))
     return pd.DataFrame(
         rows, columns=["dataset", "code", "label", "source", "year", "status", "value", "note"]
     )

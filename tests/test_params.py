@@ -29,9 +29,16 @@ SPECS = {
 
 def test_defaults_are_filled_in_and_reserved_names_left_out():
     p = validate({"municipality": "GM0363"}, SPECS)
-    assert p == {"municipality": "GM0363", "moment": "tussenevaluatie-2024", "first_year": 2012,
-                 "level": 0.95, "flag": True, "baseline": "year", "baseline_first_year": 0,
-                 "baseline_last_year": 0}  # fmt: skip
+    assert p == {
+        "municipality": "GM0363",
+        "moment": "tussenevaluatie-2024",
+        "first_year": 2012,
+        "level": 0.95,
+        "flag": True,
+        "baseline": "year",
+        "baseline_first_year": 0,
+        "baseline_last_year": 0,
+    }
 
 
 def test_unknown_name_lists_what_is_allowed():

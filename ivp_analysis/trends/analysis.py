@@ -103,7 +103,7 @@ def analyse(
     level: float = 0.95,
     inputs: Inputs | None = None,
 ) -> TrendAnalysis:
-    """Analyse the crime trends of a municipality for an evaluation moment.
+    """Analyse the crime trends of a municipality for an evaluation moment: a TrendAnalysis.
 
     Parameters
     ----------
@@ -112,23 +112,16 @@ def analyse(
     moment : str
         ``tussenevaluatie-2024``, ``eindevaluatie-2026`` or ``custom`` (with ``baseline_year``
         and ``eval_year``).
-    first_year, last_year : int
-        Period of the series and the trend; ``last_year`` beyond the data (or 0: the moment's
-        data vintage) is cut back to the last year available.
-    base_year : int
-        Year every later year is compared with; 0 takes the moment's baseline year.
+    first_year, last_year, base_year, benchmark_year : int
+        The series' period (``last_year`` beyond the data is cut back to it; 0: the moment's data
+        vintage), the year later years are compared with (0: the baseline) and the year of the
+        peer benchmark (0: the evaluation year); all resolved by :func:`moments.resolve`.
     peer_group : str
         ``size_class`` or a comma-separated list of GM codes.
-    benchmark_year : int
-        Year of the peer benchmark; 0 takes the evaluation year.
     level : float
         Confidence level of every test and interval.
     inputs : Inputs, optional
         The data (default: the shipped data, :func:`load_inputs`).
-
-    Returns
-    -------
-    TrendAnalysis
 
     Raises
     ------

@@ -162,14 +162,14 @@ def add_base_changes(df: pd.DataFrame, base_year: int, level: float = 0.95) -> p
     out = m.drop(columns=["_c0", "_p0"])
     out["base_year"] = pd.array(np.where(after, base_year, 0), dtype="Int64")
     out.loc[~after, "base_year"] = pd.NA
-    for name, key in (
-        ("rate_ratio_vs_base", "rate_ratio"),
-        ("ci_low_vs_base", "ci_low"),
-        ("ci_high_vs_base", "ci_high"),
-        ("p_value_vs_base", "p_value"),
-    ):
-        out[name] = np.where(after, r[key], np.nan)
-    out["verdict_vs_base"] = pd.Series(np.where(after, r["verdict"], _NO_VERDICT), dtype=object)
+    return _after_base(out, after, r, "_vs_base", ["rate_ratio", "ci_low", "ci_high", "p_value"])
+
+
+def _after_base(out: pd.DataFrame, after, r, suffix: str, keys: list[str]) -> pd.DataFrame:
+    """Write the test result ``r`` into ``<key><suffix>`` for the years after the base year only."""
+    for key in keys:
+        out[f"{key}{suffix}"] = np.where(after, r[key], np.nan)
+    out[f"verdict{suffix}"] = pd.Series(np.where(after, r["verdict"], _NO_VERDICT), dtype=object)
     return out
 
 
@@ -234,14 +234,7 @@ def _add_base_dispersion_adjusted(
     out["dispersion_vs_base"] = np.where(after, m["phi"], np.nan)
     out["dispersion_p_vs_base"] = np.where(after, m["phi_p"], np.nan)
     out["method_vs_base"] = np.where(after, r["method"], "")
-    for name, key in (
-        ("ci_low_vs_base_adj", "ci_low"),
-        ("ci_high_vs_base_adj", "ci_high"),
-        ("p_value_vs_base_adj", "p_value"),
-    ):
-        out[name] = np.where(after, r[key], np.nan)
-    out["verdict_vs_base_adj"] = pd.Series(np.where(after, r["verdict"], _NO_VERDICT), dtype=object)
-    return out
+    return _after_base(out, after, r, "_vs_base_adj", ["ci_low", "ci_high", "p_value"])
 
 
 def trends_table(
