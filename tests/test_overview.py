@@ -69,9 +69,12 @@ def test_summary_counts_crime_types_not_the_population():
     assert overview.crime_types(data) == ["1.1.1"]
     text = po.summary_text(_overview(data))
     assert "voor 1 soorten misdrijven over 2024–2025" in text
-    assert po.sources_table(_overview(data)).set_index("gegevensbestand").loc[
-        "municipal_crime", "codes"
-    ] == 2
+    assert (
+        po.sources_table(_overview(data))
+        .set_index("gegevensbestand")
+        .loc["municipal_crime", "codes"]
+        == 2
+    )
 
 
 def test_the_plan_is_named_only_where_it_has_figures():
