@@ -53,16 +53,16 @@ def _grouped(
 ) -> list[str]:
     """One line per verdict: significant rises, significant falls, the rest."""
     lines = []
-    for v, head in ((VERDICT_UP, "significante stijging"), (VERDICT_DOWN, "significante daling")):
+    for v in (VERDICT_UP, VERDICT_DOWN):
         items = [f"{n} ({d})" for n, d, x in zip(names, details, verdicts, strict=True) if x == v]
         if items:
-            lines.append(f"- **{what}: {head}** bij {join(items)}.")
+            lines.append(f"- **{what}: {v}** bij {join(items)}.")
     rest = [n for n, x in zip(names, verdicts, strict=True) if x == VERDICT_WITHIN]
     if rest:
-        lines.append(f"- **{what}: binnen normale schommeling** ({none_text}) bij {join(rest)}.")
+        lines.append(f"- **{what}: {VERDICT_WITHIN}** ({none_text}) bij {join(rest)}.")
     na = [n for n, x in zip(names, verdicts, strict=True) if x == VERDICT_NA]
     if na:
-        lines.append(f"- **{what}: niet te toetsen** bij {join(na)}.")
+        lines.append(f"- **{what}: {VERDICT_NA}** bij {join(na)}.")
     return lines
 
 
