@@ -22,7 +22,6 @@ import os
 os.environ["IVP_NO_CACHE"] = "1"
 
 import argparse
-import os
 import platform
 import time
 import warnings
@@ -31,8 +30,9 @@ import numpy as np
 import statsmodels.api as sm
 from scipy import stats
 
-from ivp_analysis import trends as tr
 from ivp_analysis.stats import countmodels as cm
+from ivp_analysis.trends.inputs import all_municipalities, load_inputs
+from ivp_analysis.trends.models import design, matrices
 
 FIRST, LAST = 2012, 2025
 
@@ -62,11 +62,11 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    inputs = tr.load_inputs()
-    everyone = tr.all_municipalities(inputs, FIRST, LAST)
-    y, p = tr.matrices(everyone, ["region", "code"], FIRST, LAST)
+    inputs = load_inputs()
+    everyone = all_municipalities(inputs, FIRST, LAST)
+    y, p = matrices(everyone, ["region", "code"], FIRST, LAST)
     Y, P = y.to_numpy(float), p.to_numpy(float)
-    X = tr.design(range(FIRST, LAST + 1))
+    X = design(range(FIRST, LAST + 1))
     n_muni, n_codes = y.index.get_level_values(0).nunique(), y.index.get_level_values(1).nunique()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -82,9 +82,11 @@ def main() -> None:
         times.append(time.perf_counter() - t0)
     t_batch = min(times)
     n_nb = int(np.sum(fit.family == "negbin"))
-    print(f"batched fit_auto: {t_batch:.3f} s (best of {args.repeat}; median "
-          f"{np.median(times):.3f} s); {n_nb} negative binomial, {len(Y) - n_nb} Poisson, "
-          f"{int(np.sum(~fit.converged))} not estimable (no crime in any year)")  # fmt: skip
+    print(
+        f"batched fit_auto: {t_batch:.3f} s (best of {args.repeat}; median "
+        f"{np.median(times):.3f} s); {n_nb} negative binomial, {len(Y) - n_nb} Poisson, "
+        f"{int(np.sum(~fit.converged))} not estimable (no crime in any year)"
+    )
 
     todo = np.where(fit.converged)[0]
     if args.limit:
@@ -107,25 +109,29 @@ def main() -> None:
         if key == "negbin":
             d_alpha = max(d_alpha, abs(float(alpha) - float(fit.alpha[s])))
         if k % 500 == 0:
-            print(f"  statsmodels loop: {k}/{len(todo)} series, {time.perf_counter() - t0:.0f} s",
-                  flush=True)  # fmt: skip
+            elapsed = time.perf_counter() - t0
+            print(f"  statsmodels loop: {k}/{len(todo)} series, {elapsed:.0f} s", flush=True)
     t_loop = time.perf_counter() - t0
     # with --limit, compare like with like: the loop's time per series times all series
     scale = len(Y) / max(len(todo), 1) if args.limit else 1.0
     t_loop_all = t_loop * scale
-    print(f"statsmodels loop: {t_loop:.1f} s for {len(todo)} series"
-          + (f" (scaled to all {len(Y)}: {t_loop_all:.1f} s)" if scale != 1 else ""))  # fmt: skip
+    scaled = f" (scaled to all {len(Y)}: {t_loop_all:.1f} s)" if scale != 1 else ""
+    print(f"statsmodels loop: {t_loop:.1f} s for {len(todo)} series{scaled}")
     ratio = t_loop_all / t_batch
-    print(f"speed ratio (loop / batched): {ratio:.0f}x  (target >= 20x: "
-          f"{'met' if ratio >= 20 else 'NOT met'})")  # fmt: skip
+    met = "met" if ratio >= 20 else "NOT met"
+    print(f"speed ratio (loop / batched): {ratio:.0f}x  (target >= 20x: {met})")
     worst = max(*d_coef.values(), *d_bse.values(), d_alpha)
-    print(f"largest |difference| Poisson: coefficients {d_coef['poisson']:.2e}, "
-          f"standard errors {d_bse['poisson']:.2e}")  # fmt: skip
-    print(f"largest |difference| NB2:     coefficients {d_coef['negbin']:.2e}, "
-          f"standard errors {d_bse['negbin']:.2e}, alpha {d_alpha:.2e}")  # fmt: skip
+    print(
+        f"largest |difference| Poisson: coefficients {d_coef['poisson']:.2e}, "
+        f"standard errors {d_bse['poisson']:.2e}"
+    )
+    print(
+        f"largest |difference| NB2:     coefficients {d_coef['negbin']:.2e}, "
+        f"standard errors {d_bse['negbin']:.2e}, alpha {d_alpha:.2e}"
+    )
     print(f"family decisions that differ: {disagree}")
-    print(f"estimates equal to 1e-6: {'yes' if worst <= 1e-6 and disagree == 0 else 'NO'} "
-          f"(largest {worst:.2e})")  # fmt: skip
+    equal = "yes" if worst <= 1e-6 and disagree == 0 else "NO"
+    print(f"estimates equal to 1e-6: {equal} (largest {worst:.2e})")
 
 
 if __name__ == "__main__":

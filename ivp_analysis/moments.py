@@ -38,6 +38,12 @@ class Moment:
     first_year, last_year : int
         First and last year of the series the analyses show (``last_year`` defaults to the
         last year of the shipped data a moment is given).
+    base_year : int
+        The year the crime trends compare every later year with: the baseline year unless a
+        report sets another (0 until resolved).
+    benchmark_year : int
+        The year of the peer benchmark: the evaluation year unless a report sets another
+        (0 until resolved).
     """
 
     name: str
@@ -48,6 +54,8 @@ class Moment:
     note: str
     first_year: int = FIRST_DATA_YEAR
     last_year: int = 0
+    base_year: int = 0
+    benchmark_year: int = 0
 
     @property
     def years(self) -> range:
@@ -93,6 +101,9 @@ def resolve(
     *,
     first_year: int = FIRST_DATA_YEAR,
     last_year: int = 0,
+    base_year: int = 0,
+    benchmark_year: int = 0,
+    available: tuple[int, int] | None = None,
 ) -> Moment:
     """Return the evaluation moment with every derived year filled in.
 
@@ -106,6 +117,12 @@ def resolve(
         First year of the series.
     last_year : int
         Last year of the series; 0 takes the moment's data vintage.
+    base_year, benchmark_year : int
+        The comparison year of the crime trends and the year of the peer benchmark; 0 takes
+        the baseline year and the evaluation year.
+    available : tuple of int, optional
+        First and last year of the data. When given, the series is cut back to these years and
+        every year is checked against it (see :func:`within_data`).
 
     Examples
     --------
@@ -115,6 +132,9 @@ def resolve(
     'Evaluatie 2023 t.o.v. 2019'
     >>> resolve("tussenevaluatie-2024", last_year=2025).years
     range(2012, 2026)
+    >>> m = resolve("tussenevaluatie-2024", last_year=2030, available=(2012, 2025))
+    >>> m.last_year, m.base_year, m.benchmark_year
+    (2025, 2022, 2023)
     """
     if moment in MOMENTS:
         m = MOMENTS[moment]
@@ -133,4 +153,51 @@ def resolve(
         )
     else:
         raise ParameterError(f"unknown moment {moment!r}; allowed: {', '.join(names())}")
-    return replace(m, first_year=first_year, last_year=last_year or m.data_last_year)
+    m = replace(
+        m,
+        first_year=first_year,
+        last_year=last_year or m.data_last_year,
+        base_year=base_year or m.baseline_year,
+        benchmark_year=benchmark_year or m.eval_year,
+    )
+    return m if available is None else within_data(m, available)
+
+
+def within_data(m: Moment, available: tuple[int, int]) -> Moment:
+    """Cut the series years back to the data and check every year of ``m`` against them.
+
+    A ``last_year`` beyond the data is cut back to the last year available (the default asks
+    for "everything"); a base, evaluation or benchmark year outside the series is an error.
+
+    Raises
+    ------
+    ParameterError
+        When no period is left, a year lies outside it, or the evaluation year does not come
+        after the base year.
+
+    Examples
+    --------
+    >>> m = within_data(resolve("tussenevaluatie-2024", last_year=2030), (2012, 2025))
+    >>> m.first_year, m.last_year
+    (2012, 2025)
+    """
+    lo, hi = available
+    first, last = max(m.first_year, lo), min(m.last_year, hi)
+    if first >= last:
+        raise ParameterError(
+            f"first_year {m.first_year} and last_year {m.last_year} leave no period within the "
+            f"data ({lo}-{hi})"
+        )
+    years = (
+        ("base_year", m.base_year),
+        ("evaluation year", m.eval_year),
+        ("benchmark_year", m.benchmark_year),
+    )
+    for name, y in years:
+        if not first <= y <= last:
+            raise ParameterError(f"{name} {y} lies outside the period {first}-{last}")
+    if m.eval_year <= m.base_year:
+        raise ParameterError(
+            f"the evaluation year {m.eval_year} must come after base_year {m.base_year}"
+        )
+    return replace(m, first_year=first, last_year=last)

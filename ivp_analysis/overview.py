@@ -1,12 +1,20 @@
-"""Data overview: which sources, periods, crime types and statuses exist for a municipality."""
+"""Data overview (notebook 00): which sources, periods, crime types and statuses exist for a
+municipality. :func:`analyse` returns one :class:`Overview`; its tables and sentences for readers
+are in :mod:`ivp_analysis.present.overview`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from ivp_analysis import datasets
+from ivp_analysis import codes, datasets
 from ivp_analysis.codes import COUNT_UNITS
-from ivp_analysis.vocab import DATA_STATUS_NL, MUNICIPAL_DATASETS
+from ivp_analysis.vocab import MUNICIPAL_DATASETS
+
+#: Unit of a crime count (the other units of the police table are not crime types).
+CRIME_UNIT = "misdrijven"
 
 
 def municipal_data(municipality: str, sets: tuple[str, ...] = MUNICIPAL_DATASETS) -> pd.DataFrame:
@@ -17,50 +25,6 @@ def municipal_data(municipality: str, sets: tuple[str, ...] = MUNICIPAL_DATASETS
         df = df[df["region"] == municipality]
         frames.append(df.assign(dataset=name))
     return pd.concat(frames, ignore_index=True)
-
-
-def sources_table(data: pd.DataFrame) -> pd.DataFrame:
-    """Summarise a municipality's figures per data set: periods, number of codes, values, statuses.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Output of :func:`municipal_data` (tidy frame with a ``dataset`` column).
-
-    Returns
-    -------
-    DataFrame
-        One row per data set with Dutch column names, in the order of ``datasets.SHIPPED``.
-
-    Examples
-    --------
-    >>> d = pd.DataFrame({
-    ...     "dataset": ["a", "a", "a"], "source": ["S"] * 3, "code": ["1", "1", "2"],
-    ...     "period": pd.PeriodIndex(["2020", "2021", "2021"], freq="Y"),
-    ...     "value": [1.0, float("nan"), 3.0], "status": ["final", "provisional", "final"],
-    ...     "file": ["f"] * 3})
-    >>> sources_table(d).iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
-    {'gegevensbestand': 'a', 'bron': 'S', 'eerste periode': '2020', 'laatste periode': '2021',
-     'codes': 2, 'waarden': 2, 'ontbrekend': 1, 'status': 'definitief 2, voorlopig 1', 'bestand': 'f'}
-    """
-    rows = []
-    order = list(datasets.SHIPPED)
-    for name, g in sorted(
-        data.groupby("dataset"), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99
-    ):
-        counts = g["status"].value_counts()
-        rows.append({
-            "gegevensbestand": name,
-            "bron": datasets.SHIPPED[name][1] if name in datasets.SHIPPED else "; ".join(sorted(g["source"].unique())),
-            "eerste periode": str(g["period"].min()),
-            "laatste periode": str(g["period"].max()),
-            "codes": int(g["code"].nunique()),
-            "waarden": int(g["value"].notna().sum()),
-            "ontbrekend": int(g["value"].isna().sum()),
-            "status": ", ".join(f"{DATA_STATUS_NL.get(k, k)} {v}" for k, v in sorted(counts.items())),
-            "bestand": g["file"].iloc[0],
-        })  # fmt: skip
-    return pd.DataFrame(rows)
 
 
 def availability(data: pd.DataFrame) -> pd.DataFrame:
@@ -97,37 +61,12 @@ def availability(data: pd.DataFrame) -> pd.DataFrame:
                     (ds, code, r["label"], r["source"], year, r["status"], r["value"], r["note"])
                 )
             else:
-                rows.append((ds, code, g["label"].iloc[0], g["source"].iloc[0], year, "missing", float("nan"),
-                             "geen waarde in het bestand"))  # fmt: skip
+                label, source = g["label"].iloc[0], g["source"].iloc[0]
+                note = "geen waarde in het bestand"
+                rows.append((ds, code, label, source, year, "missing", float("nan"), note))
     return pd.DataFrame(
         rows, columns=["dataset", "code", "label", "source", "year", "status", "value", "note"]
     )
-
-
-def gaps_table(avail: pd.DataFrame) -> pd.DataFrame:
-    """Return the provisional and missing figures for readers: provisional ones one row per data set
-    and year (with the number of codes), missing ones one row each with the reason.
-
-    Examples
-    --------
-    >>> a = pd.DataFrame({"dataset": ["a", "a", "b"], "code": ["1", "2", "3"], "label": ["x", "y", "z"],
-    ...     "year": [2024, 2024, 2017], "status": ["provisional", "provisional", "missing"],
-    ...     "note": ["", "", "n.b."]})
-    >>> gaps_table(a).values.tolist()
-    [['a', '2 codes', 2024, 'voorlopig', ''], ['b', '3 z', 2017, 'ontbreekt', 'n.b.']]
-    """
-    cols = ["gegevensbestand", "codes", "jaar", "status", "toelichting"]
-    prov = avail[avail["status"] == "provisional"]
-    rows = [
-        (ds, f"{g['code'].nunique()} codes", int(year), DATA_STATUS_NL["provisional"], "")
-        for (ds, year), g in prov.groupby(["dataset", "year"], sort=True)
-    ]
-    miss = avail[avail["status"] == "missing"].sort_values(["dataset", "code", "year"])
-    rows += [
-        (r.dataset, f"{r.code} {r.label}", int(r.year), DATA_STATUS_NL["missing"], r.note)
-        for r in miss.itertuples()
-    ]
-    return pd.DataFrame(rows, columns=cols)
 
 
 def provisional_years(avail: pd.DataFrame) -> list[int]:
@@ -142,29 +81,82 @@ def provisional_years(avail: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in avail.loc[avail["status"] == "provisional", "year"].unique())
 
 
-def summary_text(municipality_name: str, avail: pd.DataFrame) -> str:
-    """Write the overview's conclusion in Dutch from the availability table."""
-    crime = avail[avail["dataset"] == "municipal_crime"]
-    lines = []
-    if len(crime):
-        lines.append(
-            f"- Voor {municipality_name} zijn er politiecijfers (tabel 47018NED) voor "
-            f"{crime['code'].nunique()} soorten misdrijven over {crime['year'].min()}–{crime['year'].max()}."
-        )
-    prov = provisional_years(avail)
-    if prov:
-        lines.append(
-            f"- Voorlopige cijfers: {', '.join(map(str, prov))}. Deze kunnen nog worden bijgesteld."
-        )
-    miss = avail[(avail["status"] == "missing") & (avail["dataset"].str.startswith("plan"))]
-    if len(miss):
-        items = sorted({f"{r.label} ({r.year})" for r in miss.itertuples()})
-        lines.append("- In het plan ontbreken: " + "; ".join(items) + ".")
-    totals = avail[(avail["code"] == "0.0.0") & (avail["status"] != "missing")]
-    if len(totals):
-        years = sorted(totals["year"].unique())
-        lines.append(
-            "- Het totaal aantal misdrijven (0.0.0) komt niet uit tabel 47018NED maar uit CBS 83648NED en het plan; "
-            f"jaren met een totaal: {', '.join(map(str, years))}."
-        )
-    return "\n".join(lines)
+def crime_types(data: pd.DataFrame, dataset: str = "municipal_crime") -> list[str]:
+    """Return the codes of the crime types in a data set (the population is not a crime type).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of :func:`municipal_data` (tidy frame with ``dataset`` and ``unit``).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"dataset": "d", "code": ["1.1.1", "population_avg", "1.1.1"],
+    ...                   "unit": ["misdrijven", "inwoners", "misdrijven"]})
+    >>> crime_types(d, "d")
+    ['1.1.1']
+    """
+    rows = data[(data["dataset"] == dataset) & (data["unit"] == CRIME_UNIT)]
+    return sorted(rows["code"].unique())
+
+
+def plan_total_gap(municipality: str) -> tuple[float, float] | None:
+    """Return how far the CBS totals lie above the plan's, in %: lowest and highest year.
+
+    ``None`` when the shipped plan has no totals for the municipality (see
+    :func:`ivp_analysis.trends.reconcile.total_gap`).
+    """
+    from ivp_analysis.trends.inputs import load_inputs
+    from ivp_analysis.trends.reconcile import plan_reconciliation, total_gap
+
+    inputs = load_inputs()
+    if municipality not in inputs.plan_regions:
+        return None
+    return total_gap(plan_reconciliation(inputs, municipality))
+
+
+@dataclass
+class Overview:
+    """What the shipped data hold for one municipality.
+
+    Attributes
+    ----------
+    municipality, name : str
+        CBS code and name.
+    data : DataFrame
+        Every shipped figure of the municipality (tidy, with a ``dataset`` column).
+    availability : DataFrame
+        ``data_availability.csv``: one row per data set, code and year with its status.
+    plan_gap : tuple of float or None
+        The CBS totals against the plan's, lowest and highest % above (``None``: no plan totals).
+    """
+
+    municipality: str
+    name: str
+    data: pd.DataFrame
+    availability: pd.DataFrame
+    plan_gap: tuple[float, float] | None = None
+
+    @property
+    def has_plan(self) -> bool:
+        """Whether the shipped plan has figures for the municipality."""
+        return bool((self.data["dataset"].str.startswith("plan")).any())
+
+
+def analyse(municipality: str) -> Overview:
+    """Collect what the shipped data hold for a municipality.
+
+    Examples
+    --------
+    >>> o = analyse("GM1926")
+    >>> len(crime_types(o.data)), o.has_plan
+    (12, True)
+    """
+    data = municipal_data(municipality)
+    return Overview(
+        municipality=municipality,
+        name=codes.municipality_name(municipality),
+        data=data,
+        availability=availability(data),
+        plan_gap=plan_total_gap(municipality),
+    )

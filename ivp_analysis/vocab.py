@@ -121,3 +121,43 @@ MUNICIPAL_DATASETS = (
     "plan_figures",
     "plan_surveys",
 )
+
+# --------------------------------------------------------------------------- crime trends
+# Words of the result tables of notebook 01 (benchmark.csv, reconciliation.csv), in Dutch.
+
+#: Size classes of waarstaatjegemeente.nl: lower bound included, upper bound excluded.
+SIZE_CLASSES: tuple[tuple[float, float, str], ...] = (
+    (0, 10_000, "minder dan 10.000 inwoners"),
+    (10_000, 20_000, "10.000 tot 20.000 inwoners"),
+    (20_000, 50_000, "20.000 tot 50.000 inwoners"),
+    (50_000, 100_000, "50.000 tot 100.000 inwoners"),
+    (100_000, 150_000, "100.000 tot 150.000 inwoners"),
+    (150_000, 250_000, "150.000 tot 250.000 inwoners"),
+    (250_000, float("inf"), "250.000 inwoners of meer"),
+)
+#: Description of a peer group (``peer_group`` column): by size class, or a list of codes.
+PEERS_SIZE_CLASS_NL = (
+    "grootteklasse {size_class} (gemiddelde bevolking {year}, indeling van waarstaatjegemeente.nl)"
+)
+PEERS_LIST_NL = "zelf gekozen lijst van gemeenten"
+PEERS_ADDED_NL = " (inclusief {name}, toegevoegd)"
+
+#: Position of the municipality in its peer group (``position`` column).
+POSITION_LOW = "laagste kwart"
+POSITION_MIDDLE = "middelste helft"
+POSITION_HIGH = "hoogste kwart"
+
+#: Match values of the reconciliation (``match`` column; English meaning in docs/trends.md).
+MATCH_YES = "ja"
+MATCH_NO = "nee"
+MATCH_ROUNDING = "afronding"
+MATCH_NO_SERIES = "geen officiële reeks meegeleverd"
+MATCH_NOT_IN_PLAN = "geen cijfer in het plan"
+#: Every match value, in the order of the overview table.
+MATCHES = (MATCH_YES, MATCH_ROUNDING, MATCH_NO, MATCH_NO_SERIES, MATCH_NOT_IN_PLAN)
+#: ``official_source`` of the CBS total and of a code without a figure for that year.
+SOURCE_CBS_ROUNDED = f"{SOURCE_CBS} (afgerond op 5)"
+NO_FIGURE_FOR_YEAR_NL = "{source}: geen cijfer voor {year} meegeleverd"
+#: ``note`` of the reconciliation: swapped years, and why CBS differs.
+NOTE_SWAPPED_NL = "plan lijkt {first} en {second} te hebben verwisseld"
+NOTE_CBS_NL = "CBS telt anders dan de politie (andere selectie) en rondt af op 5"

@@ -29,9 +29,16 @@ SPECS = {
 
 def test_defaults_are_filled_in_and_reserved_names_left_out():
     p = validate({"municipality": "GM0363"}, SPECS)
-    assert p == {"municipality": "GM0363", "moment": "tussenevaluatie-2024", "first_year": 2012,
-                 "level": 0.95, "flag": True, "baseline": "year", "baseline_first_year": 0,
-                 "baseline_last_year": 0}  # fmt: skip
+    assert p == {
+        "municipality": "GM0363",
+        "moment": "tussenevaluatie-2024",
+        "first_year": 2012,
+        "level": 0.95,
+        "flag": True,
+        "baseline": "year",
+        "baseline_first_year": 0,
+        "baseline_last_year": 0,
+    }
 
 
 def test_unknown_name_lists_what_is_allowed():
@@ -102,3 +109,12 @@ def test_specs_come_from_the_notebooks_parameter_cells():
     assert specs["municipality"].type_name == "str"
     assert specs["municipality"].default == "GM1926"
     assert "00_data_overview.ipynb" in specs["municipality"].notebooks
+
+
+def test_the_data_overview_has_no_moment_but_a_report_still_takes_one():
+    # notebook 00 does not depend on the evaluation moment; the other notebooks do, so
+    # `ivp report --moment ...` stays valid and is injected only where it is declared
+    specs = parameter_specs(notebook_paths())
+    assert "00_data_overview.ipynb" not in specs["moment"].notebooks
+    assert "01_crime_trends.ipynb" in specs["moment"].notebooks
+    assert validate({"moment": "eindevaluatie-2026"}, specs)["moment"] == "eindevaluatie-2026"

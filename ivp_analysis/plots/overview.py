@@ -26,7 +26,7 @@ def availability_heatmap(avail: pd.DataFrame, title: str) -> plt.Figure:
     Parameters
     ----------
     avail : DataFrame
-        Output of :func:`ivp_analysis.overview.availability`.
+        ``data_availability.csv`` (:func:`ivp_analysis.overview.availability`).
     title : str
         Figure title (Dutch).
     """
@@ -42,8 +42,14 @@ def availability_heatmap(avail: pd.DataFrame, title: str) -> plt.Figure:
         grid[order.index(r.row), years.index(r.year)] = codes.index(r.status)
     cmap = matplotlib.colors.ListedColormap([STATUS_COLOURS[c] for c in codes])
     fig, ax = plt.subplots(figsize=(10, 0.28 * len(order) + 1.6))
-    ax.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap, vmin=-0.5, vmax=len(codes) - 0.5,
-              interpolation="nearest")  # fmt: skip
+    ax.imshow(
+        np.ma.masked_invalid(grid),
+        aspect="auto",
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(codes) - 0.5,
+        interpolation="nearest",
+    )
     ax.set_yticks(range(len(order)), order, fontsize=8)
     ax.set_xticks(range(len(years)), [str(y) for y in years], rotation=90, fontsize=8)
     ax.set_xlabel("Jaar")
@@ -61,6 +67,3 @@ def availability_heatmap(avail: pd.DataFrame, title: str) -> plt.Figure:
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), title="Status", fontsize=8
     )
     return fig
-
-
-# ---- indicators ----
