@@ -242,11 +242,12 @@ def _summary_parts(summary: Summary | None, entries: list[tuple[int, str, str]])
         scorecard = table_html(summary.scorecard).replace(
             '<table class="ivp-table">', '<table class="ivp-table scorecard">', 1
         )
+        scorecard = scorecard.replace('<td class="num">0</td>', '<td class="num zero">0</td>')
     vintage = ""
     if not summary.vintage.empty:
         vintage = table_html(
             summary.vintage,
-            caption="Laatste periode, voorlopige cijfers en data per bron (uit manifest.json)",
+            caption="Periode, voorlopige cijfers en data per bron (mappen en SHA-256: manifest.json)",
         )
     return {
         "summary": summary,

@@ -163,8 +163,8 @@ def build(
         n_indicators=len(ind),
     )
     summary.findings = key_findings(tables, municipality)
-    summary.not_judged = not_judged(ind)
     summary.to_supply = to_supply(ind, eval_year)
+    summary.not_judged = not_judged(ind, listed_below=bool(summary.to_supply))
     return summary
 
 
@@ -494,8 +494,11 @@ def reconciliation_findings(recon: pd.DataFrame) -> list[Finding]:
 # --------------------------------------------------------------------------- gaps
 
 
-def not_judged(ind: pd.DataFrame) -> list[tuple[str, str]]:
+def not_judged(ind: pd.DataFrame, *, listed_below: bool = False) -> list[tuple[str, str]]:
     """Return (reason, indicators) for the indicators that cannot be judged.
+
+    With ``listed_below`` the indicators without figures are not named again: the list of
+    figures to supply (:func:`to_supply`) names them.
 
     Examples
     --------
@@ -503,14 +506,21 @@ def not_judged(ind: pd.DataFrame) -> list[tuple[str, str]]:
     ...     "status": ["not assessable: no target direction", "not assessable: no data"]})
     >>> not_judged(ind)
     [('niet te beoordelen: geen streefrichting (1)', 'Drugshandel'), ('niet te beoordelen: geen cijfers (1)', 'Overlast')]
+    >>> not_judged(ind, listed_below=True)[1]
+    ('niet te beoordelen: geen cijfers (1)', 'de indicator hieronder, waarvoor de gemeente cijfers moet aanleveren')
     """
     if ind.empty or not {"label", "status"} <= set(ind.columns):
         return []
     out = []
     for status in (STATUS_NO_DIRECTION, STATUS_NO_DATA):
         labels = ind.loc[ind["status"] == status, "label"].tolist()
-        if labels:
-            out.append((f"{STATUS_NL[status]} ({len(labels)})", _join_nl(labels)))
+        if not labels:
+            continue
+        named = _join_nl(labels)
+        if status == STATUS_NO_DATA and listed_below:
+            which = "de indicator" if len(labels) == 1 else f"de {len(labels)} indicatoren"
+            named = f"{which} hieronder, waarvoor de gemeente cijfers moet aanleveren"
+        out.append((f"{STATUS_NL[status]} ({len(labels)})", named))
     return out
 
 
@@ -565,7 +575,9 @@ def _span_nl(periods: list[str]) -> str:
 
 
 def vintage_table(vintage: list[dict]) -> pd.DataFrame:
-    """Return the data vintage as a Dutch table: source, period, provisional, dates.
+    """Return the data vintage as a Dutch table: source, period, provisional periods, dates.
+
+    The folders are in ``manifest.json`` (``data_vintage``) and in the chapter on the sources.
 
     Examples
     --------
@@ -573,7 +585,7 @@ def vintage_table(vintage: list[dict]) -> pd.DataFrame:
     ...     "first_period": "2012", "last_period": "2025", "provisional": ["2024", "2025"],
     ...     "published": None, "retrieved": "2026-08-19"}])
     >>> t.iloc[0].tolist()
-    ['CBS 1, CBS 2', '2012 t/m 2025', '2024 en 2025', '–', '19 augustus 2026', 'data/raw/x']
+    ['CBS 1, CBS 2', '2012 t/m 2025', '2024 en 2025', '–', '19 augustus 2026']
     """
     rows = [
         (
@@ -584,9 +596,8 @@ def vintage_table(vintage: list[dict]) -> pd.DataFrame:
             _span_nl(v.get("provisional", [])),
             date_nl(v.get("published")),
             date_nl(v.get("retrieved")),
-            v["folder"],
         )
         for v in vintage
     ]
-    columns = ["bron", "periode", "voorlopig", "tabel gewijzigd", "opgehaald", "map"]
+    columns = ["bron", "periode", "voorlopig", "tabel gewijzigd", "opgehaald"]
     return pd.DataFrame(rows, columns=columns)
