@@ -32,8 +32,8 @@ ol.findings .detail { color: var(--muted); font-size: .9rem; }
 ol.findings a, ul.gaps a { font-size: .9rem; }
 ul.gaps { margin: .2rem 0; padding-left: 1.2rem; }
 ul.gaps li { margin: .15rem 0; }
-table.scorecard td.num { text-align: center; }
-table.scorecard td.num.zero { color: #b0b0ac; }
+table.ivp-table.scorecard td.num { text-align: center; }
+table.ivp-table.scorecard td.num.zero { color: #8a8a86; }
 nav.toc { background: var(--soft); padding: .8rem 1.5rem; border-radius: 4px; margin-top: 1.5rem; }
 nav.toc ul { list-style: none; margin: .2rem 0; padding-left: 0; }
 nav.toc ul ul { padding-left: 1.5rem; }
