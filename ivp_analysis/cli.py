@@ -25,13 +25,8 @@ from ivp_analysis.errors import (  # noqa: E402
 )
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="ivp",
-        description="Evaluate a Dutch municipality's integral safety plan from open crime data.",
-    )
-    sub = p.add_subparsers(dest="command", required=True)
-
+def _add_report(sub) -> None:
+    """Add the ``report`` subcommand."""
     r = sub.add_parser("report", help="build a report (notebooks, HTML, result tables, manifest)")
     r.add_argument(
         "--params",
@@ -66,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
         help="also print report.pdf next to index.html with headless Chromium",
     )
 
+
+def _add_verify(sub) -> None:
+    """Add the ``verify`` subcommand."""
     v = sub.add_parser(
         "verify",
         help="check a report's inputs and files, and re-run it to compare its result tables "
@@ -79,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
         "version differs from the report's",
     )
 
+
+def _add_batch(sub) -> None:
+    """Add the ``batch`` subcommand."""
     b = sub.add_parser("batch", help="build reports for many municipalities in parallel")
     who = b.add_mutually_exclusive_group(required=True)
     who.add_argument("--municipalities", help="comma-separated codes, e.g. GM1926,GM0363,GM0599")
@@ -93,6 +94,18 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
     b.add_argument("--pdf", action="store_true", help="also print report.pdf for every report")
     b.add_argument("--out", default=str(paths.REPORTS_DIR), help="root folder of the reports")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ivp",
+        description="Evaluate a Dutch municipality's integral safety plan from open crime data.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    _add_report(sub)
+    _add_verify(sub)
+    _add_batch(sub)
 
     m = sub.add_parser(
         "municipalities",

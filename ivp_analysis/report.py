@@ -16,7 +16,8 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -190,12 +191,10 @@ def run_report(
     run = staging.run_id(started)
     folder = f"{params['municipality']}-{output_name(params)}"
     stage = staging.create(out_root, f"{folder}-{run}")
-    env_before = {k: os.environ.get(k) for k in KERNEL_ENV}
     try:
-        with staging.stop_on_signals():
+        with staging.stop_on_signals(), _kernel_environment():
             (stage / "notebooks").mkdir()
             (stage / "results").mkdir()
-            os.environ.update(KERNEL_ENV)
             failed_dir = out_root / staging.FAILED / f"{folder}-{run}"
             try:
                 _execute_all(
@@ -215,14 +214,24 @@ def run_report(
             _assemble(params, notebooks, stage, final, started, t0, pdf, progress)
             _publish(stage, final)
     finally:
-        for k, v in env_before.items():
+        staging.remove(stage)
+    progress(f"report written to {final} in {time.perf_counter() - t0:.1f} s")
+    return final
+
+
+@contextmanager
+def _kernel_environment() -> Iterator[None]:
+    """Set :data:`KERNEL_ENV` for the kernels started in the block; restore it afterwards."""
+    before = {k: os.environ.get(k) for k in KERNEL_ENV}
+    os.environ.update(KERNEL_ENV)
+    try:
+        yield
+    finally:
+        for k, v in before.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        staging.remove(stage)
-    progress(f"report written to {final} in {time.perf_counter() - t0:.1f} s")
-    return final
 
 
 def _assemble(
