@@ -564,7 +564,9 @@ def _render(
         params.get("moment", ""), params.get("baseline_year", 0), params.get("eval_year", 0)
     )
     name = municipality_name(code)
-    commit = (manifest.git_state()["commit"] or "onbekend")[:12]
+    # the source hash, not the git commit: a commit that changes no code (documentation) must
+    # not change index.html, which `ivp verify` compares with a re-run
+    source = manifest.code_sha256()[:12]
     results = sorted((stage / "results").glob("*.csv"))
     downloads = [
         (f"results/{p.name}", RESULT_DESCRIPTIONS.get(p.stem, "resultaattabel")) for p in results
@@ -585,8 +587,8 @@ def _render(
         title=TITLE,
         subtitle=f"{name} – {moment.label}",
         made=(
-            f"Gemaakt met ivp-analysis {__version__} (commit {commit}); invoer, parameters en "
-            "softwareversies met SHA-256 in manifest.json."
+            f"Gemaakt met ivp-analysis {__version__} (broncode {source}); git-commit, invoer, "
+            "parameters en softwareversies met SHA-256 in manifest.json."
         ),
         downloads=downloads,
         footer="Automatisch gemaakt met ivp-analysis uit open data van CBS en Politie en de cijfers "
