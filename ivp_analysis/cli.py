@@ -224,7 +224,7 @@ def find_municipalities(search: str) -> list[tuple[str, str, str]]:
     Examples
     --------
     >>> find_municipalities("den haag")
-    [('GM0518', "'s-Gravenhage", 'Den Haag')]
+    [('GM0518', "'s-Gravenhage (gemeente)", 'Den Haag')]
     >>> [c for c, _, _ in find_municipalities("gm1926")]
     ['GM1926']
     """
