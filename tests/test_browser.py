@@ -152,3 +152,15 @@ def test_default_report_prints_to_an_a4_pdf_with_working_links(
     assert b"/Outlines" in data  # and a document outline (bookmarks) from the headings
     shutil.copy(pdf, output_dir / "report_GM1926_tussenevaluatie-2024.pdf")
     (output_dir / "report_GM1926_tussenevaluatie-2024.pdf.pages.txt").write_text(f"{pages}\n")
+
+
+def test_print_pdf_counts_the_pages_it_printed(tmp_path):
+    # three sections, each forced onto a page of its own: three pages
+    page = tmp_path / "three.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><style>@page { size: A4; } section + section "
+        "{ break-before: page; }</style></head><body><section>een</section><section>twee"
+        "</section><section>drie</section></body></html>",
+        encoding="utf-8",
+    )
+    assert print_pdf(page, tmp_path / "three.pdf") == 3

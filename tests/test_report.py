@@ -262,3 +262,21 @@ def test_a_dead_kernel_keeps_the_notebook_up_to_the_crash(tmp_path):
     assert str(kept) in msg
     assert "uitvoer van voor het stoppen" in kept.read_text(encoding="utf-8")
     assert not (tmp_path / "GM1926").exists()
+
+
+def test_without_chromium_the_html_report_is_published_and_the_message_says_how(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("IVP_CHROMIUM", "")  # an empty value: no browser to print with
+    lines: list[str] = []
+    final = report.run_report(
+        {"municipality": "GM1926"},
+        tmp_path,
+        notebooks_dir=FIXTURES / "ok",
+        pdf=True,
+        progress=lines.append,
+    )
+    assert (final / "index.html").is_file() and not (final / "report.pdf").exists()
+    (warning,) = [m for m in lines if "report.pdf" in m and m.startswith("warning:")]
+    assert "apt-get install chromium" in warning and "IVP_CHROMIUM" in warning
+    assert "published without report.pdf" in warning
