@@ -1,8 +1,11 @@
 """``ivp batch``: reports for many municipalities in parallel local processes.
 
 One line per finished report, a failing municipality does not stop the others, a summary table
-at the end; a report whose manifest already matches its inputs and parameters is skipped unless
-``force`` is set.
+at the end. A report is skipped (unless ``force`` is set) only when its folder is complete and
+unchanged: its manifest matches the parameters, inputs, source notebooks and code, and every
+report file it lists (``index.html``, ``parameters.yaml``, executed notebooks, result tables,
+``report.pdf`` when a PDF is asked for) still has its SHA-256. Anything else is rebuilt, and the
+line says why.
 """
 
 from __future__ import annotations
@@ -28,43 +31,51 @@ class BatchResult:
     detail: str  # output folder, or the reason
 
 
-def up_to_date(report: Path, params: dict) -> bool:
-    """Return whether ``report`` was made with these parameters from the current inputs and code.
+def out_of_date(report: Path, params: dict, *, pdf: bool = False) -> str | None:
+    """Return why ``report`` must be rebuilt for these parameters, or ``None`` when it need not.
 
-    Compares the parameters, the SHA-256 of every input file and notebook, and the package
-    version and source hash with the report's manifest.
+    Compares the parameters, the SHA-256 of every input file and source notebook, and the
+    package version and source hash with the report's manifest, and checks every report file
+    it lists (:func:`ivp_analysis.verify.check_report_files`).
     """
-    man_path = report / "manifest.json"
-    if not man_path.exists():
-        return False
+    from ivp_analysis.errors import VerificationError
+    from ivp_analysis.verify import check_inputs, check_report_files, read_manifest
+
+    if not (report / "manifest.json").exists():
+        return "no report yet" if not report.exists() else "no manifest.json"
     try:
-        rep = manifest.read(man_path)["reproducible"]
-    except (ValueError, KeyError):
-        return False
+        man = read_manifest(report)
+    except VerificationError:
+        return "manifest.json unreadable"
+    rep = man["reproducible"]
     if rep.get("parameters") != dict(sorted(params.items())):
-        return False
+        return "other parameters"
     package = rep.get("package", {})
     if (
         package.get("version") != __version__
         or package.get("code_sha256") != manifest.code_sha256()
     ):
-        return False
-    current = {e["path"]: e["sha256"] for e in manifest.file_entries(manifest.input_files())}
-    recorded = {e["path"]: e["sha256"] for e in rep.get("inputs", [])}
-    if current != recorded:
-        return False
-    for e in rep.get("notebooks", []):
-        p = paths.ROOT / e["path"]
-        if not p.exists() or manifest.sha256_file(p) != e["sha256"]:
-            return False
-    # a result table edited or removed after the run makes the report out of date
-    return all(
-        (report / e["path"]).exists() and manifest.sha256_file(report / e["path"]) == e["sha256"]
-        for e in rep.get("results", [])
-    )
+        return "the package source changed"
+    changed = check_inputs(man)[2]
+    if changed:
+        return changed[0]
+    if "report_files" not in man:
+        return "made by an older version (no report files in the manifest)"
+    problems = check_report_files(report, man)[1]
+    if problems:
+        return problems[0]
+    if pdf and not (report / "report.pdf").is_file():
+        return "report.pdf missing"
+    return None
 
 
-def _one(given: dict, out_root: str, force: bool, notebooks_dir: str | None = None) -> BatchResult:
+def _one(
+    given: dict,
+    out_root: str,
+    force: bool,
+    notebooks_dir: str | None = None,
+    pdf: bool = False,
+) -> BatchResult:
     from ivp_analysis.report import prepare, report_dir, run_report
 
     t = time.perf_counter()
@@ -73,13 +84,23 @@ def _one(given: dict, out_root: str, force: bool, notebooks_dir: str | None = No
         nb_dir = Path(notebooks_dir) if notebooks_dir else None
         params, _, _ = prepare(given, nb_dir)
         target = report_dir(Path(out_root), params)
-        if not force and up_to_date(target, params):
+        why = "forced" if force else out_of_date(target, params, pdf=pdf)
+        if why is None:
             return BatchResult(code, "skipped", time.perf_counter() - t, f"up to date: {target}")
         # the workers already share the cores: one notebook at a time within each report
+        notes: list[str] = []
         final = run_report(
-            given, Path(out_root), notebooks_dir=nb_dir, jobs=1, progress=lambda m: None
+            given,
+            Path(out_root),
+            notebooks_dir=nb_dir,
+            jobs=1,
+            pdf=pdf,
+            progress=lambda m: notes.append(m) if m.startswith("warning:") else None,
         )
-        return BatchResult(code, "done", time.perf_counter() - t, str(final))
+        detail = f"{final} (rebuilt: {why})" if why != "no report yet" else str(final)
+        if notes:
+            detail += "; " + "; ".join(notes)
+        return BatchResult(code, "done", time.perf_counter() - t, detail)
     except IvpError as exc:
         return BatchResult(code, "failed", time.perf_counter() - t, str(exc))
     except Exception as exc:  # one municipality's crash must not stop the batch
@@ -93,10 +114,14 @@ def run_batch(
     *,
     workers: int = 1,
     force: bool = False,
+    pdf: bool = False,
     notebooks_dir: Path | None = None,
     progress: Callable[[str], None] = print,
 ) -> list[BatchResult]:
-    """Build one report per municipality with ``common`` parameters; return the outcomes in input order."""
+    """Build one report per municipality with ``common`` parameters; return the outcomes in input order.
+
+    ``pdf`` prints ``report.pdf`` for every report (and rebuilds a report that lacks one).
+    """
     from ivp_analysis.report import ensure_kernel
 
     ensure_kernel()  # once, before the workers start, so they never race to install it
@@ -108,12 +133,12 @@ def run_batch(
     progress(f"batch: {n} report(s) with {workers} worker(s) into {out_root}")
     if workers <= 1:
         for i, job in enumerate(jobs, 1):
-            r = _one(job, str(out_root), force, nb)
+            r = _one(job, str(out_root), force, nb, pdf)
             results[job["municipality"]] = r
             progress(_line(i, n, r, time.perf_counter() - t0))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_one, job, str(out_root), force, nb): job for job in jobs}
+            futures = {pool.submit(_one, job, str(out_root), force, nb, pdf): job for job in jobs}
             for i, fut in enumerate(as_completed(futures), 1):
                 r = fut.result()
                 results[futures[fut]["municipality"]] = r

@@ -7,6 +7,7 @@ for bad parameters or input, 1 for a failed run.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -16,16 +17,16 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from ivp_analysis import paths  # noqa: E402
-from ivp_analysis.errors import InputFileError, IvpError, ParameterError  # noqa: E402
+from ivp_analysis.errors import (  # noqa: E402
+    InputFileError,
+    IvpError,
+    ParameterError,
+    RunInterrupted,
+)
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="ivp",
-        description="Evaluate a Dutch municipality's integral safety plan from open crime data.",
-    )
-    sub = p.add_subparsers(dest="command", required=True)
-
+def _add_report(sub) -> None:
+    """Add the ``report`` subcommand."""
     r = sub.add_parser("report", help="build a report (notebooks, HTML, result tables, manifest)")
     r.add_argument(
         "--params",
@@ -54,12 +55,31 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="notebooks run at once (default: one per core, at most 2)",
     )
+    r.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print report.pdf next to index.html with headless Chromium",
+    )
 
+
+def _add_verify(sub) -> None:
+    """Add the ``verify`` subcommand."""
     v = sub.add_parser(
-        "verify", help="check a report's inputs and re-run it to compare every result table"
+        "verify",
+        help="check a report's inputs and files, and re-run it to compare its result tables "
+        "and index.html",
     )
     v.add_argument("report", help="a report folder, e.g. reports/GM1926/tussenevaluatie-2024")
+    v.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (not only warn) when the package source, lock file, Python or a package "
+        "version differs from the report's",
+    )
 
+
+def _add_batch(sub) -> None:
+    """Add the ``batch`` subcommand."""
     b = sub.add_parser("batch", help="build reports for many municipalities in parallel")
     who = b.add_mutually_exclusive_group(required=True)
     who.add_argument("--municipalities", help="comma-separated codes, e.g. GM1926,GM0363,GM0599")
@@ -72,13 +92,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
     b.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
+    b.add_argument("--pdf", action="store_true", help="also print report.pdf for every report")
     b.add_argument("--out", default=str(paths.REPORTS_DIR), help="root folder of the reports")
 
-    m = sub.add_parser("municipalities", help="list the municipality codes in the shipped data")
-    m.add_argument("search", nargs="?", default="", help="part of a name, e.g. pijnacker")
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ivp",
+        description="Evaluate a Dutch municipality's integral safety plan from open crime data.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    _add_report(sub)
+    _add_verify(sub)
+    _add_batch(sub)
+
+    m = sub.add_parser(
+        "municipalities",
+        help="list the municipalities in the shipped data with code and population",
+    )
+    m.add_argument(
+        "search",
+        nargs="?",
+        default="",
+        help="part of a name, a common name or a code, e.g. pijnacker, 'den haag', GM0363",
+    )
 
     chk = sub.add_parser("load", help="read an input file and show what was understood")
     chk.add_argument("path", help="a CSV/JSON file or a cbsodataR folder")
+    chk.add_argument(
+        "--check", action="store_true", help="only check the file: one line, exit 0 when it is fine"
+    )
 
     sub.add_parser("params", help="list the report parameters with their types and defaults")
     _fetch_parser(sub)
@@ -135,7 +179,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     given = load_params_for_cli(args.params, _overrides(args))
     run_report(
-        given, Path(args.out), cell_timeout=args.timeout or DEFAULT_CELL_TIMEOUT, jobs=args.jobs
+        given,
+        Path(args.out),
+        cell_timeout=args.timeout or DEFAULT_CELL_TIMEOUT,
+        jobs=args.jobs,
+        pdf=args.pdf,
     )
     return 0
 
@@ -143,13 +191,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from ivp_analysis.verify import verify
 
-    out = verify(args.report)
+    out = verify(args.report, strict=args.strict)
     for w in out.warnings:
         print(f"warning: {w}")
-    problems = [*out.changed_inputs, *out.edited_results, *map(str, out.differences)]
+    problems = out.problems
     if not problems:
-        print(f"verified: {out.inputs_checked} inputs and notebooks unchanged, "
-              f"{out.tables_compared} result tables identical after a fresh re-run")  # fmt: skip
+        html = " and index.html" if out.html_compared else ""
+        print(
+            f"verified: {out.inputs_checked} input files and {out.notebooks_checked} source "
+            f"notebooks unchanged; {out.files_checked} report files unchanged; "
+            f"{out.tables_compared} result tables{html} identical after a fresh re-run"
+        )
         return 0
     print(f"NOT verified: {len(problems)} problem(s)", file=sys.stderr)
     for p in problems[:200]:
@@ -170,30 +222,140 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     common = {k: v for k, v in _overrides(args).items() if k != "municipality" and v is not None}
     if args.workers < 1:
         raise ParameterError("--workers must be 1 or more")
-    results = run_batch(codes, common, Path(args.out), workers=args.workers, force=args.force)
+    results = run_batch(
+        codes, common, Path(args.out), workers=args.workers, force=args.force, pdf=args.pdf
+    )
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
-def _cmd_municipalities(args: argparse.Namespace) -> int:
-    from ivp_analysis.datasets import municipalities
+def _fold(text: str) -> str:
+    """Fold a name for searching: no accents, no case, punctuation as spaces.
 
-    m = municipalities()
-    if args.search:
-        m = m[m["region_name"].str.contains(args.search, case=False, regex=False)]
-    for row in m.itertuples():
-        print(f"{row.region}  {row.region_name}")
+    Examples
+    --------
+    >>> _fold("'s-Gravenhage"), _fold("Súdwest-Fryslân")
+    ('s gravenhage', 'sudwest fryslan')
+    """
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.lower()).split())
+
+
+def find_municipalities(search: str) -> list[tuple[str, str, str]]:
+    """Return (code, name, common name) of the municipalities matching ``search``.
+
+    A municipality matches when the search is part of its code, its CBS name or a common name
+    from ``codes.NAME_ALIASES`` ("Den Haag" for 's-Gravenhage); accents, case, hyphens and
+    apostrophes are ignored.
+
+    Examples
+    --------
+    >>> find_municipalities("den haag")
+    [('GM0518', "'s-Gravenhage (gemeente)", 'Den Haag')]
+    >>> [c for c, _, _ in find_municipalities("gm1926")]
+    ['GM1926']
+    """
+    from ivp_analysis.codes import NAME_ALIASES
+    from ivp_analysis.datasets import municipality_codes
+
+    aliases: dict[str, list[str]] = {}
+    for alias, code in NAME_ALIASES.items():
+        aliases.setdefault(code, []).append(alias)
+    want = _fold(search)
+    out = []
+    for code, name in municipality_codes().items():
+        common = [a for a in aliases.get(code, []) if want in _fold(a)]
+        if want in _fold(code) or want in _fold(name) or common:
+            out.append((code, name, ", ".join(common)))
+    return out
+
+
+def _latest_population() -> dict[str, tuple[int, int]]:
+    """Return code -> (year, average population) for the last year with a figure."""
+    import json
+
+    from ivp_analysis.datasets import path_of
+
+    with open(path_of("municipal_crime"), encoding="utf-8") as f:
+        population = json.load(f)["population"]
+    out = {}
+    for code, by_year in population.items():
+        years = [int(y) for y, v in by_year.items() if v is not None]
+        if years:
+            out[code] = (max(years), int(by_year[str(max(years))]))
+    return out
+
+
+def _cmd_municipalities(args: argparse.Namespace) -> int:
+    found = find_municipalities(args.search)
+    if not found:
+        print(
+            f"ivp: no municipality matches {args.search!r}; try part of the name "
+            "(ivp municipalities without a search lists all)",
+            file=sys.stderr,
+        )
+        return 1
+    population = _latest_population()
+    width = max(len("municipality"), *(len(n) + (len(c) + 3 if c else 0) for _, n, c in found))
+    print(f"{'code':<8}{'municipality':<{width + 2}}{'population':>10}  year")
+    for code, name, common in found:
+        shown = f"{name} ({common})" if common else name
+        year, people = population.get(code, (0, 0))
+        pop = f"{people:>10,}  {year}" if year else f"{'-':>10}"
+        print(f"{code:<8}{shown:<{width + 2}}{pop}")
     return 0
+
+
+#: Columns every municipal template has (data/templates/README.md): a CSV whose only line holds
+#: them is a template without figures yet.
+TEMPLATE_COLUMNS = frozenset({"region", "code", "period", "value"})
+
+
+def empty_template(path: Path) -> bool:
+    """Return whether ``path`` is a municipal template with only its header line (no figures yet).
+
+    Examples
+    --------
+    >>> empty_template(paths.TEMPLATES_DIR / "handhaving.csv")
+    True
+    >>> empty_template(paths.TEMPLATES_DIR / "incidenten.csv")
+    False
+    """
+    if not path.is_file() or path.suffix.lower() != ".csv":
+        return False
+    try:
+        lines = [ln for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.strip()]
+    except (OSError, UnicodeDecodeError):
+        return False
+    if len(lines) != 1:
+        return False
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    return TEMPLATE_COLUMNS <= {h.strip().strip('"') for h in lines[0].split(delimiter)}
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
     from ivp_analysis.load import FORMATS, load_table
 
+    if empty_template(Path(args.path)):
+        print(
+            f"{args.path}: template is empty (only the header line): no figures yet, which is "
+            "fine; add one row per figure (region, period, code, value; see "
+            "data/templates/README.md)"
+        )
+        return 0
     df = load_table(args.path)
     fmt = df.attrs["format"]
+    if args.check:
+        print(f"{args.path}: ok, format {fmt}, {len(df)} rows")
+        return 0
     print(f"format: {fmt} ({FORMATS[fmt]})")
     periods = sorted({str(p) for p in df["period"]})
-    print(f"rows: {len(df)}; regions: {df['region'].nunique()}; codes: {df['code'].nunique()}; "
-          f"periods: {len(periods)} ({periods[0]} .. {periods[-1]})")  # fmt: skip
+    print(
+        f"rows: {len(df)}; regions: {df['region'].nunique()}; codes: {df['code'].nunique()}; "
+        f"periods: {len(periods)} ({periods[0]} .. {periods[-1]})"
+    )
     print(
         f"withheld (NaN): {int(df['value'].isna().sum())}; status: "
         + ", ".join(f"{k} {v}" for k, v in df["status"].value_counts().sort_index().items())
@@ -208,8 +370,10 @@ def _cmd_params(args: argparse.Namespace) -> int:
     for spec in parameter_specs(notebook_paths()).values():
         if spec.name in RESERVED:
             continue
-        print(f"{spec.name} ({spec.type_name}, default {spec.default!r}): {spec.help} "
-              f"[{', '.join(spec.notebooks)}]")  # fmt: skip
+        print(
+            f"{spec.name} ({spec.type_name}, default {spec.default!r}): {spec.help} "
+            f"[{', '.join(spec.notebooks)}]"
+        )
     return 0
 
 
@@ -246,9 +410,15 @@ def main(argv: list[str] | None = None) -> int:
     except IvpError as exc:
         print(f"ivp: error: {exc}", file=sys.stderr)
         return 1
+    except RunInterrupted as exc:
+        print(f"ivp: {exc}; nothing was published, the staging folder was removed", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("ivp: interrupted; no report was published", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into a program that stopped reading (| head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

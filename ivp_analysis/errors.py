@@ -90,3 +90,33 @@ class ReportError(IvpError):
 
 class VerificationError(IvpError):
     """A report does not follow from its inputs (``ivp verify``)."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A report run was stopped by a signal (SIGTERM or SIGINT); nothing was published.
+
+    A subclass of :class:`KeyboardInterrupt`, so code that catches ``Exception`` (a batch that
+    goes on with the next municipality) does not swallow it.
+
+    Examples
+    --------
+    >>> import signal
+    >>> err = RunInterrupted(signal.SIGTERM)
+    >>> str(err), err.exit_code
+    ('stopped by SIGTERM', 143)
+    """
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = int(signum)
+        super().__init__(f"stopped by {signal.Signals(self.signum).name}")
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's exit code for a process ended by this signal (128 + its number)."""
+        return 128 + self.signum
+
+
+class BrowserNotFoundError(IvpError):
+    """No Chromium was found to print the PDF; the message says how to get one."""

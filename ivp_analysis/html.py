@@ -2,7 +2,14 @@
 
 No code, no scripts, no external fonts or images: figures are embedded as data URIs with
 their alternative text, Markdown is rendered with raw HTML escaped, and headings are
-shifted so the report has one ``h1`` (the title) and headings in order.
+shifted so the report has one ``h1`` (the title) and headings in order. The page opens with
+the summary (:mod:`ivp_analysis.present.summary`), then the table of contents, then one
+chapter per notebook; the shell and style sheet are a Jinja2 template
+(:mod:`ivp_analysis.html_templates`).
+
+Two runs with the same inputs give the same bytes except in the parts marked
+``data-ivp-volatile`` (the generation date): :func:`strip_volatile` blanks them, and
+``ivp verify`` compares what remains.
 """
 
 from __future__ import annotations
@@ -14,38 +21,29 @@ from pathlib import Path
 
 import mistune
 import nbformat
+from jinja2 import DictLoader, Environment
+from markupsafe import Markup
 from mistune.renderers.html import HTMLRenderer
 
-from ivp_analysis.present.display import META_KEY
+from ivp_analysis.html_templates import CSS, TEMPLATE
+from ivp_analysis.present.display import META_KEY, table_html
+from ivp_analysis.present.summary import Summary
 
-CSS = """
-:root { --ink: #1d1d1b; --muted: #5a5a58; --accent: #154273; --line: #d0d0cc; }
-* { box-sizing: border-box; }
-body { font-family: "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink);
-       max-width: 60rem; margin: 0 auto; padding: 1.5rem; line-height: 1.5; }
-header.title-page { border-bottom: 4px solid var(--accent); padding: 2rem 0 1.5rem; margin-bottom: 1.5rem; }
-header.title-page h1 { color: var(--accent); font-size: 2rem; margin: 0 0 .5rem; }
-header.title-page .subtitle { font-size: 1.25rem; margin: 0 0 1rem; }
-header.title-page dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; color: var(--muted); }
-header.title-page dt { font-weight: 600; }
-nav.toc { background: #f4f6f9; padding: 1rem 1.5rem; border-radius: 4px; }
-nav.toc ol { margin: .25rem 0; }
-h2 { color: var(--accent); border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 2.5rem; }
-h3 { color: var(--accent); margin-top: 1.8rem; }
-section.chapter { margin-bottom: 3rem; }
-table.ivp-table { border-collapse: collapse; margin: 1rem 0; font-size: .9rem; width: auto; }
-table.ivp-table caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
-table.ivp-table th, table.ivp-table td { border-bottom: 1px solid var(--line); padding: .25rem .6rem; text-align: left; vertical-align: top; }
-table.ivp-table th { background: #eef1f5; }
-table.ivp-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.table-wrap { overflow-x: auto; }
-figure { margin: 1.2rem 0; }
-figure img { max-width: 100%; height: auto; }
-figcaption { color: var(--muted); font-size: .9rem; }
-pre { background: #f6f6f4; padding: .5rem; overflow-x: auto; font-size: .85rem; }
-footer { color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); margin-top: 3rem; padding-top: 1rem; }
-@media print { nav.toc { break-after: page; } section.chapter { break-before: page; } }
-"""
+#: Attribute marking an element whose content differs between two runs (the generation date).
+VOLATILE_ATTR = "data-ivp-volatile"
+# only <time> elements can be volatile: nothing else of the report is left out of the comparison
+_VOLATILE = re.compile(rf"<time\b[^>]*\b{VOLATILE_ATTR}\b[^>]*>.*?</time>", re.S)
+
+
+def strip_volatile(page: str) -> str:
+    """Blank every ``<time>`` element marked ``data-ivp-volatile`` (attributes and text).
+
+    Examples
+    --------
+    >>> strip_volatile('<p>Op <time datetime="2026-12-01" data-ivp-volatile>1 december</time>.</p>')
+    '<p>Op <time data-ivp-volatile></time>.</p>'
+    """
+    return _VOLATILE.sub(f"<time {VOLATILE_ATTR}></time>", page)
 
 
 def slugify(text: str) -> str:
@@ -112,8 +110,10 @@ def _output_html(output: dict, md) -> str:
         dims = "".join(f' {k}="{int(size[k])}"' for k in ("width", "height") if k in size)
         cap = info.get("caption", "")
         figcap = f"<figcaption>{html.escape(cap)}</figcaption>" if cap else ""
-        return (f'<figure><img src="data:image/png;base64,{data["image/png"].strip()}" '
-                f'alt="{html.escape(alt, quote=True)}"{dims}>{figcap}</figure>\n')  # fmt: skip
+        return (
+            f'<figure><img src="data:image/png;base64,{data["image/png"].strip()}" '
+            f'alt="{html.escape(alt, quote=True)}"{dims}>{figcap}</figure>\n'
+        )
     if "text/html" in data:
         body = data["text/html"]
         body = "".join(body) if isinstance(body, list) else body
@@ -134,9 +134,10 @@ def render_report(
     *,
     title: str,
     subtitle: str,
-    facts: list[tuple[str, str]],
+    made: str = "",
     downloads: list[tuple[str, str]],
     footer: str = "",
+    summary: Summary | None = None,
 ) -> None:
     """Write one HTML file from executed notebooks.
 
@@ -148,33 +149,23 @@ def render_report(
         The HTML file to write.
     title, subtitle : str
         Title page text (escaped).
-    facts : list of (str, str)
-        Label and value pairs for the title page (municipality, moment, data, version).
+    made : str
+        One line under the title: which software made the report (escaped).
     downloads : list of (str, str)
         Relative link and description of each result table.
     footer : str
         A line at the bottom (escaped).
+    summary : Summary, optional
+        The summary shown before the table of contents; its findings link to the first
+        heading that contains one of their section names.
     """
     toc = _Toc()
-    md = _markdown(toc, shift=1)
-    chapters = []
-    for nb_path in notebooks:
-        nb = nbformat.read(nb_path, as_version=4)
-        parts = []
-        for cell in nb.cells:
-            if cell.cell_type == "markdown":
-                parts.append(md(cell.source))
-            elif cell.cell_type == "code":
-                if "parameters" in cell.metadata.get(
-                    "tags", []
-                ) or "injected-parameters" in cell.metadata.get("tags", []):
-                    continue
-                parts += [_output_html(o, md) for o in cell.get("outputs", [])]
-        chapters.append(f'<section class="chapter">\n{"".join(parts)}</section>\n')
+    chapters = [_chapter(nb_path, _markdown(toc, shift=1)) for nb_path in notebooks]
     if downloads:
         anchor = toc.add(2, "Tabellen om te downloaden")
         items = "".join(
-            f'<li><a href="{html.escape(href, quote=True)}">{html.escape(href)}</a>: {html.escape(text)}</li>'
+            f'<li><a href="{html.escape(href, quote=True)}">{html.escape(href)}</a>: '
+            f"{html.escape(text)}</li>"
             for href, text in downloads
         )
         chapters.append(
@@ -182,53 +173,118 @@ def render_report(
             f"<p>Alle cijfers uit dit rapport staan ook in deze CSV-bestanden (punt als decimaalteken, "
             f"voor verdere verwerking).</p><ul>{items}</ul></section>\n"
         )
-    toc_html = _toc_html(toc.entries)
-    fact_html = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in facts)
-    doc = f"""<!DOCTYPE html>
-<html lang="nl">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)} – {html.escape(subtitle)}</title>
-<style>{CSS}</style>
-</head>
-<body>
-<header class="title-page">
-<h1>{html.escape(title)}</h1>
-<p class="subtitle">{html.escape(subtitle)}</p>
-<dl>{fact_html}</dl>
-</header>
-<nav class="toc" aria-labelledby="inhoudsopgave">
-<h2 id="inhoudsopgave">Inhoudsopgave</h2>
-{toc_html}
-</nav>
-<main>
-{"".join(chapters)}</main>
-<footer>{html.escape(footer)}</footer>
-</body>
-</html>
-"""
-    out_path.write_text(doc, encoding="utf-8")
+    env = Environment(
+        loader=DictLoader({"report.html": TEMPLATE}),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["first_upper"] = lambda s: s[:1].upper() + s[1:]
+    page = env.get_template("report.html").render(
+        title=title,
+        subtitle=subtitle,
+        made=made,
+        css=Markup(CSS),
+        toc=Markup(_toc_html(toc.entries)),
+        chapters=Markup("".join(chapters)),
+        footer=footer,
+        **_summary_parts(summary, toc.entries),
+    )
+    out_path.write_text(page, encoding="utf-8")
+
+
+def _chapter(nb_path: Path, md) -> str:
+    """Return one notebook as a chapter: its Markdown and the outputs meant for readers."""
+    nb = nbformat.read(nb_path, as_version=4)
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(md(cell.source))
+        elif cell.cell_type == "code":
+            tags = cell.metadata.get("tags", [])
+            if "parameters" in tags or "injected-parameters" in tags:
+                continue
+            parts += [_output_html(o, md) for o in cell.get("outputs", [])]
+    return f'<section class="chapter">\n{"".join(parts)}</section>\n'
+
+
+def find_anchor(entries: list[tuple[int, str, str]], names: tuple[str, ...]) -> tuple[str, str]:
+    """Return (id, text) of the first heading that contains one of ``names``, tried in order.
+
+    Falls back to the table of contents when no heading matches.
+
+    Examples
+    --------
+    >>> entries = [(2, "criminaliteit", "Criminaliteit"), (3, "4-trend", "4. Trend over de periode")]
+    >>> find_anchor(entries, ("Trend over de periode", "Criminaliteit"))
+    ('4-trend', '4. Trend over de periode')
+    >>> find_anchor(entries, ("Niets", "Criminaliteit"))
+    ('criminaliteit', 'Criminaliteit')
+    >>> find_anchor(entries, ("Niets",))
+    ('inhoudsopgave', 'Inhoudsopgave')
+    """
+    for name in names:
+        for _, anchor, text in entries:
+            if name.lower() in text.lower():
+                return anchor, text
+    return "inhoudsopgave", "Inhoudsopgave"
+
+
+def _summary_parts(summary: Summary | None, entries: list[tuple[int, str, str]]) -> dict:
+    """Return the template values of the summary, its findings linked to their sections."""
+    if summary is None:
+        return {"summary": None}
+    findings = []
+    for f in summary.findings:
+        anchor, text = find_anchor(entries, f.section)
+        findings.append({**f.__dict__, "anchor": anchor, "anchor_text": text})
+    scorecard = ""
+    if not summary.scorecard.empty:
+        scorecard = table_html(summary.scorecard).replace(
+            '<table class="ivp-table">', '<table class="ivp-table scorecard">', 1
+        )
+        scorecard = scorecard.replace('<td class="num">0</td>', '<td class="num zero">0</td>')
+    vintage = ""
+    if not summary.vintage.empty:
+        vintage = table_html(
+            summary.vintage,
+            caption="Periode, voorlopige cijfers en data per bron (mappen en SHA-256: manifest.json)",
+        )
+    return {
+        "summary": summary,
+        "findings": findings,
+        "scorecard": Markup(scorecard),
+        "vintage": Markup(vintage),
+        "missing_anchor": find_anchor(entries, ("Ontbrekende cijfers",))[0],
+    }
 
 
 def _toc_html(entries: list[tuple[int, str, str]]) -> str:
-    out, open_sub = ["<ol>"], False
+    """Return the table of contents as nested lists of links (chapters, then their sections).
+
+    Unordered lists: the section headings carry their own numbers ("1. Bronnen").
+
+    Examples
+    --------
+    >>> _toc_html([(2, "a", "Hoofdstuk"), (3, "b", "1. Deel"), (2, "c", "Tabellen")])
+    '<ul><li><a href="#a">Hoofdstuk</a><ul><li><a href="#b">1. Deel</a></li></ul></li><li><a href="#c">Tabellen</a></li></ul>'
+    """
+    out, open_sub = ["<ul>"], False
     for level, anchor, text in entries:
         if level > 3:
             continue
         link = f'<a href="#{anchor}">{html.escape(text)}</a>'
         if level == 2:
             if open_sub:
-                out.append("</ol></li>")
+                out.append("</ul></li>")
                 open_sub = False
             elif len(out) > 1:
                 out.append("</li>")
             out.append(f"<li>{link}")
         else:
             if not open_sub:
-                out.append("<ol>")
+                out.append("<ul>")
                 open_sub = True
             out.append(f"<li>{link}</li>")
-    out.append("</ol></li>" if open_sub else "</li>" if len(out) > 1 else "")
-    out.append("</ol>")
+    out.append("</ul></li>" if open_sub else "</li>" if len(out) > 1 else "")
+    out.append("</ul>")
     return "".join(out)

@@ -1,8 +1,10 @@
-"""Run a report: validate parameters, execute the notebooks with papermill, render HTML, write
-result tables and a manifest, and publish the folder only when everything succeeded.
+"""Run a report: validate parameters, execute the notebooks with papermill, render HTML (and a
+PDF), write result tables and a manifest, and publish the folder only when everything succeeded.
 
-A failed run leaves no partial report and never touches an earlier one; the notebook that
-failed is kept under ``<out>/.failed/`` and named in the error.
+A failed or stopped run leaves no partial report and never touches an earlier one. The run
+builds in ``<out>/.staging/<run>/`` (see :mod:`ivp_analysis.staging`); the executed notebooks of
+a failed run are kept together in ``<out>/.failed/<municipality>-<moment>-<run>/`` and named in
+the error.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ import os
 import platform
 import shutil
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
-from ivp_analysis import manifest, moments, paths
+from ivp_analysis import manifest, moments, paths, staging
 from ivp_analysis._version import __version__
 from ivp_analysis.codes import municipality_name
-from ivp_analysis.errors import ParameterError, ReportError
+from ivp_analysis.errors import BrowserNotFoundError, ParameterError, ReportError
 from ivp_analysis.params import (
     notebook_paths,
     output_name,
@@ -69,7 +73,7 @@ def kernel_spec() -> dict:
             "-f",
             "{connection_file}",
             "--IPKernelApp.log_level=CRITICAL",
-        ],  # fmt: skip
+        ],
         "display_name": "Python (ivp-analysis)",
         "language": "python",
         "metadata": {"debugger": True},
@@ -143,6 +147,7 @@ def run_report(
     notebooks_dir: Path | None = None,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     jobs: int | None = None,
+    pdf: bool = False,
     progress: Callable[[str], None] = _print,
 ) -> Path:
     """Build one report and return its folder.
@@ -160,6 +165,9 @@ def run_report(
         Seconds a single cell may run.
     jobs : int, optional
         Notebooks run at once (default: one per core, at most two); the result is the same.
+    pdf : bool
+        Also print ``report.pdf`` with headless Chromium; without Chromium the report is
+        published without it and ``progress`` says how to get one.
     progress : callable
         Receives one line per step.
 
@@ -169,6 +177,8 @@ def run_report(
         Before anything is written, for a bad parameter.
     ReportError
         When a notebook fails; the message names it and where its executed copy was kept.
+    RunInterrupted
+        On SIGTERM or SIGINT (in the main thread); the staging folder is removed first.
     """
     params, notebooks, specs = prepare(given, notebooks_dir)
     jobs = default_jobs() if jobs is None else max(1, jobs)
@@ -176,50 +186,98 @@ def run_report(
     final = report_dir(out_root, params)
     kernel = ensure_kernel()
     started = datetime.now(UTC)
-    t0 = time.perf_counter()
-    staging = (
-        out_root
-        / ".staging"
-        / f"{params['municipality']}-{output_name(params)}-{uuid.uuid4().hex[:8]}"
-    )
-    (staging / "notebooks").mkdir(parents=True)
-    (staging / "results").mkdir()
-    env_before = {k: os.environ.get(k) for k in KERNEL_ENV}
-    os.environ.update(KERNEL_ENV)
-    executed = [staging / "notebooks" / nb.name for nb in notebooks]
+    t0, since = time.perf_counter(), time.time()
+    staging.clean_stale(out_root, progress)
+    run = staging.run_id(started)
+    folder = f"{params['municipality']}-{output_name(params)}"
+    stage = staging.create(out_root, f"{folder}-{run}")
     try:
-        _execute_all(
-            notebooks, params, specs, staging, out_root, kernel, cell_timeout, jobs, progress
-        )
-        results = sorted((staging / "results").glob("*.csv"))
-        progress(f"rendering index.html ({len(results)} result tables)")
-        _render(params, executed, results, staging)
-        finished = datetime.now(UTC)
-        run = {
-            "started": started.isoformat(timespec="seconds"),
-            "finished": finished.isoformat(timespec="seconds"),
-            "duration_seconds": round(time.perf_counter() - t0, 1),
-            "host": platform.node(),
-            "python_executable": sys.executable,
-            "output_dir": str(final),
-        }
-        man = manifest.build(params, notebooks, results, run, report_dir=staging)
-        for w in man["warnings"]:
-            progress(f"warning: {w}")
-        manifest.write(man, staging / "manifest.json")
-        _write_params_file(params, staging / "parameters.yaml")
-        _publish(staging, final)
+        with staging.stop_on_signals(), _kernel_environment():
+            (stage / "notebooks").mkdir()
+            (stage / "results").mkdir()
+            failed_dir = out_root / staging.FAILED / f"{folder}-{run}"
+            try:
+                _execute_all(
+                    notebooks,
+                    params,
+                    specs,
+                    stage,
+                    failed_dir,
+                    kernel,
+                    cell_timeout,
+                    jobs,
+                    progress,
+                )
+            except BaseException:
+                staging.kill_kernels(since)  # a stopped run: no kernel may go on writing
+                raise
+            _assemble(params, notebooks, stage, final, started, t0, pdf, progress)
+            _publish(stage, final)
     finally:
-        for k, v in env_before.items():
+        staging.remove(stage)
+    progress(f"report written to {final} in {time.perf_counter() - t0:.1f} s")
+    return final
+
+
+@contextmanager
+def _kernel_environment() -> Iterator[None]:
+    """Set :data:`KERNEL_ENV` for the kernels started in the block; restore it afterwards."""
+    before = {k: os.environ.get(k) for k in KERNEL_ENV}
+    os.environ.update(KERNEL_ENV)
+    try:
+        yield
+    finally:
+        for k, v in before.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-        _remove_if_empty(out_root / ".staging")
-    progress(f"report written to {final} in {time.perf_counter() - t0:.1f} s")
-    return final
+
+
+def _assemble(
+    params: dict,
+    notebooks: list[Path],
+    stage: Path,
+    final: Path,
+    started: datetime,
+    t0: float,
+    pdf: bool,
+    progress: Callable[[str], None],
+) -> None:
+    """Write index.html, parameters.yaml, report.pdf (when asked) and the manifest into ``stage``."""
+    results = sorted((stage / "results").glob("*.csv"))
+    executed = [stage / "notebooks" / nb.name for nb in notebooks]
+    vintage = manifest.data_vintage()
+    progress(f"rendering index.html ({len(results)} result tables)")
+    _render(params, executed, stage, started, vintage)
+    _write_params_file(params, stage / "parameters.yaml")
+    if pdf:
+        _print_pdf(stage, progress)
+    run = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duration_seconds": round(time.perf_counter() - t0, 1),
+        "host": platform.node(),
+        "python_executable": sys.executable,
+        "output_dir": str(final),
+    }
+    man = manifest.build(params, notebooks, results, run, report_dir=stage, vintage=vintage)
+    for w in man["warnings"]:
+        progress(f"warning: {w}")
+    manifest.write(man, stage / "manifest.json")
+
+
+def _print_pdf(stage: Path, progress: Callable[[str], None]) -> None:
+    """Print report.pdf; without Chromium say how to get one and go on without the PDF."""
+    from ivp_analysis.pdf import print_pdf
+
+    progress("printing report.pdf with headless Chromium")
+    try:
+        pages = print_pdf(stage / "index.html", stage / "report.pdf")
+    except BrowserNotFoundError as exc:
+        progress(f"warning: {exc}; the HTML report is published without report.pdf")
+        return
+    progress(f"report.pdf: {pages} pages (A4)")
 
 
 def default_jobs() -> int:
@@ -250,10 +308,23 @@ def _engine() -> str:
 
     class Engine(NBClientEngine):
         @classmethod
-        def execute_notebook(cls, nb, kernel_name, output_path=None, progress_bar=True,
-                             log_output=False, autosave_cell_every=30, **kwargs):  # fmt: skip
-            nb_man = Manager(nb, output_path=output_path, progress_bar=progress_bar,
-                             log_output=log_output, autosave_cell_every=autosave_cell_every)  # fmt: skip
+        def execute_notebook(
+            cls,
+            nb,
+            kernel_name,
+            output_path=None,
+            progress_bar=True,
+            log_output=False,
+            autosave_cell_every=30,
+            **kwargs,
+        ):
+            nb_man = Manager(
+                nb,
+                output_path=output_path,
+                progress_bar=progress_bar,
+                log_output=log_output,
+                autosave_cell_every=autosave_cell_every,
+            )
             nb_man.notebook_start()
             try:
                 cls.execute_managed_notebook(nb_man, kernel_name, log_output=log_output, **kwargs)
@@ -266,68 +337,124 @@ def _engine() -> str:
     return "ivp"
 
 
+class OrderedProgress:
+    """Pass "[i/n] notebook: done" lines on in notebook order, also when notebooks run in parallel.
+
+    A notebook that finishes before an earlier one waits until that one is reported.
+
+    Examples
+    --------
+    >>> lines = []
+    >>> p = OrderedProgress(["00_a", "01_b"], lines.append)
+    >>> p.done(1, "done in 2.0 s")
+    >>> lines
+    []
+    >>> p.done(0, "done in 3.0 s")
+    >>> lines
+    ['[1/2] 00_a: done in 3.0 s', '[2/2] 01_b: done in 2.0 s']
+    """
+
+    def __init__(self, names: list[str], progress: Callable[[str], None]) -> None:
+        self.names = names
+        self.progress = progress
+        self.lines: dict[int, str] = {}
+        self.next = 0
+        self.lock = threading.Lock()
+
+    def done(self, k: int, what: str) -> None:
+        """Record that notebook ``k`` (0-based) ended; report it and every waiting successor."""
+        n = len(self.names)
+        with self.lock:
+            self.lines[k] = f"[{k + 1}/{n}] {self.names[k]}: {what}"
+            while self.next in self.lines:
+                self.progress(self.lines.pop(self.next))
+                self.next += 1
+
+
 def _execute_all(
-    notebooks, params, specs, staging, out_root, kernel, cell_timeout, jobs, progress
+    notebooks, params, specs, stage, failed_dir, kernel, cell_timeout, jobs, progress
 ) -> None:
     """Run every notebook with papermill, ``jobs`` at a time; raise for the first that failed.
 
     The notebooks are independent (each reads the shipped data and writes its own result tables),
     so they can run in parallel kernels; the report is assembled in notebook order afterwards.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     n = len(notebooks)
-
-    def run(i: int, nb: Path) -> str | None:
-        import papermill
-        from papermill.exceptions import PapermillExecutionError
-
-        inject = {k: v for k, v in params.items() if k in specs and nb.name in specs[k].notebooks}
-        if "results_dir" in specs and nb.name in specs["results_dir"].notebooks:
-            inject["results_dir"] = str((staging / "results").resolve())
-        target = staging / "notebooks" / nb.name
-        progress(f"[{i}/{n}] {nb.stem}: running ...")
-        t = time.perf_counter()
-        try:
-            papermill.execute_notebook(
-                str(nb), str(target), parameters=inject, kernel_name=kernel,
-                progress_bar=False, log_output=False, execution_timeout=cell_timeout,
-                cwd=str(nb.parent), report_mode=False, engine_name=_engine(),
-            )  # fmt: skip
-        except PapermillExecutionError as exc:
-            failed = _keep_failed(out_root, params, target)
-            return (f"notebook {nb.name} failed in cell {exc.exec_count}: {exc.ename}: "
-                    f"{_first_line(exc.evalue)}; the executed notebook is kept at {failed}")  # fmt: skip
-        except Exception as exc:  # kernel death, timeout, ...
-            kept = _keep_failed(out_root, params, target) if target.exists() else None
-            where = f"; the executed notebook is kept at {kept}" if kept else ""
-            return (
-                f"notebook {nb.name} failed: {type(exc).__name__}: {_first_line(str(exc))}{where}"
-            )
-        seconds[str(nb.resolve())] = took = time.perf_counter() - t
-        progress(f"[{i}/{n}] {nb.stem}: done in {took:.1f} s")
-        return None
-
+    ordered = OrderedProgress([nb.stem for nb in notebooks], progress)
     seconds: dict[str, float] = {}
-    if jobs <= 1:
-        for i, nb in enumerate(notebooks, 1):
-            error = run(i, nb)
-            if error:
-                raise ReportError(error)
-        _remember_durations(seconds)
-        return
+
+    def run(k: int) -> str | None:
+        nb = notebooks[k]
+        t = time.perf_counter()
+        error = _run_one(nb, params, specs, stage, failed_dir, kernel, cell_timeout)
+        took = time.perf_counter() - t
+        ordered.done(k, f"failed after {took:.1f} s" if error else f"done in {took:.1f} s")
+        if not error:
+            seconds[str(nb.resolve())] = took
+        return error
+
     # longest first (as long as the last run took), so no kernel is left running alone at the end
     order = longest_first([str(nb.resolve()) for nb in notebooks], _remembered_durations())
+    progress(f"running {n} notebooks, {min(jobs, n)} at a time")
     errors: list[str | None] = [None] * n
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for k, error in zip(
-            order, pool.map(lambda k: run(k + 1, notebooks[k]), order), strict=True
-        ):
-            errors[k] = error
+    if jobs <= 1:
+        for k in range(n):
+            errors[k] = run(k)
+            if errors[k]:
+                break
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=jobs)
+        try:
+            futures = {k: pool.submit(run, k) for k in order}
+            for k, fut in futures.items():
+                errors[k] = fut.result()
+        finally:
+            # on a signal the kernels are killed by the caller; do not start waiting notebooks
+            pool.shutdown(wait=False, cancel_futures=True)
     failed = [e for e in errors if e]
     if failed:
         raise ReportError(failed[0] + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""))
     _remember_durations(seconds)
+
+
+def _run_one(nb, params, specs, stage, failed_dir, kernel, cell_timeout) -> str | None:
+    """Execute one notebook into the staging folder; return an error message or ``None``."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    inject = {k: v for k, v in params.items() if k in specs and nb.name in specs[k].notebooks}
+    if "results_dir" in specs and nb.name in specs["results_dir"].notebooks:
+        inject["results_dir"] = str((stage / "results").resolve())
+    target = stage / "notebooks" / nb.name
+    try:
+        papermill.execute_notebook(
+            str(nb),
+            str(target),
+            parameters=inject,
+            kernel_name=kernel,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=cell_timeout,
+            cwd=str(nb.parent),
+            report_mode=False,
+            engine_name=_engine(),
+        )
+    except PapermillExecutionError as exc:
+        where = ""
+        if target.exists():  # not after a stop: the staging folder is gone then
+            where = f"; the executed notebook is kept at {_keep_failed(failed_dir, target)}"
+        return (
+            f"notebook {nb.name} failed in cell {exc.exec_count}: {exc.ename}: "
+            f"{_first_line(exc.evalue)}{where}"
+        )
+    except Exception as exc:  # kernel death, timeout, ...
+        where = ""
+        if target.exists():
+            where = f"; the executed notebook is kept at {_keep_failed(failed_dir, target)}"
+        return f"notebook {nb.name} failed: {type(exc).__name__}: {_first_line(str(exc))}{where}"
+    return None
 
 
 def longest_first(names: list[str], seconds: dict[str, float]) -> list[int]:
@@ -383,8 +510,9 @@ def _first_line(text: str) -> str:
     return text.splitlines()[0] if text else ""
 
 
-def _keep_failed(out_root: Path, params: dict, executed: Path) -> Path:
-    dest = out_root / ".failed" / f"{params['municipality']}-{output_name(params)}" / executed.name
+def _keep_failed(failed_dir: Path, executed: Path) -> Path:
+    """Copy a failed run's executed notebook into the run's own folder under ``.failed/``."""
+    dest = failed_dir / executed.name
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(executed, dest)
     return dest
@@ -425,31 +553,48 @@ def _write_params_file(params: dict, path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _render(params: dict, executed: list[Path], results: list[Path], staging: Path) -> None:
+def _render(
+    params: dict, executed: list[Path], stage: Path, started: datetime, vintage: list[dict]
+) -> None:
     from ivp_analysis.html import render_report
+    from ivp_analysis.present import summary
 
     code = params["municipality"]
     moment = moments.resolve(
         params.get("moment", ""), params.get("baseline_year", 0), params.get("eval_year", 0)
     )
-    git = manifest.git_state()
-    commit = (git["commit"] or "onbekend")[:12]
-    facts = [
-        ("Gemeente", f"{municipality_name(code)} ({code})"),
-        ("Evaluatiemoment", moment.label),
-        ("Peiljaar en evaluatiejaar", f"{moment.baseline_year} en {moment.eval_year}"),
-        ("Gemaakt met", f"ivp-analysis {__version__}, commit {commit}"),
-        ("Verantwoording", "manifest.json (invoer met SHA-256, parameters, softwareversies)"),
-    ]
+    name = municipality_name(code)
+    # the source hash, not the git commit: a commit that changes no code (documentation) must
+    # not change index.html, which `ivp verify` compares with a re-run
+    source = manifest.code_sha256()[:12]
+    results = sorted((stage / "results").glob("*.csv"))
     downloads = [
         (f"results/{p.name}", RESULT_DESCRIPTIONS.get(p.stem, "resultaattabel")) for p in results
     ]
+    facts = summary.build(
+        summary.read_results(stage / "results"),
+        municipality=code,
+        name=name,
+        moment_label=moment.label,
+        baseline_year=moment.baseline_year,
+        eval_year=moment.eval_year,
+        generated=started,
+        vintage=vintage,
+    )
     render_report(
-        executed, staging / "index.html", title=TITLE,
-        subtitle=f"{municipality_name(code)} – {moment.label}", facts=facts, downloads=downloads,
+        executed,
+        stage / "index.html",
+        title=TITLE,
+        subtitle=f"{name} – {moment.label}",
+        made=(
+            f"Gemaakt met ivp-analysis {__version__} (broncode {source}); git-commit, invoer, "
+            "parameters en softwareversies met SHA-256 in manifest.json."
+        ),
+        downloads=downloads,
         footer="Automatisch gemaakt met ivp-analysis uit open data van CBS en Politie en de cijfers "
-               "uit het plan. Controleer met: ivp verify <deze map>.",
-    )  # fmt: skip
+        "uit het plan. Controleer met: ivp verify <deze map>.",
+        summary=facts,
+    )
 
 
 def load_params_for_cli(params_file: str | None, overrides: dict) -> dict:

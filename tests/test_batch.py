@@ -1,18 +1,39 @@
-"""ivp batch: parallel reports, failures isolated, up-to-date reports skipped."""
+"""ivp batch: parallel reports, failures isolated, up-to-date reports skipped, changed ones rebuilt."""
 
+import json
+import shutil
 from pathlib import Path
 
+import pytest
+
 from ivp_analysis.batch import run_batch
+from ivp_analysis.pdf import find_chromium
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
+MOMENT = {"moment": "tussenevaluatie-2024"}
+
+
+def _batch(out: Path, codes=("GM1926",), **kw):
+    return run_batch(
+        list(codes), MOMENT, out, notebooks_dir=FIXTURES / "ok", progress=lambda m: None, **kw
+    )
 
 
 def test_batch_runs_in_parallel_isolates_failures_and_skips_up_to_date(tmp_path):
     lines = []
-    first = run_batch(["GM1926", "GM9999", "GM0599"], {"moment": "tussenevaluatie-2024"}, tmp_path,
-                      workers=2, notebooks_dir=FIXTURES / "ok", progress=lines.append)  # fmt: skip
+    first = run_batch(
+        ["GM1926", "GM9999", "GM0599"],
+        MOMENT,
+        tmp_path,
+        workers=2,
+        notebooks_dir=FIXTURES / "ok",
+        progress=lines.append,
+    )
     assert [(r.municipality, r.status) for r in first] == [
-        ("GM1926", "done"), ("GM9999", "failed"), ("GM0599", "done")]  # fmt: skip
+        ("GM1926", "done"),
+        ("GM9999", "failed"),
+        ("GM0599", "done"),
+    ]
     assert "GM9999 is not in the shipped data" in first[1].detail
     assert (tmp_path / "GM1926" / "tussenevaluatie-2024" / "index.html").is_file()
     assert (
@@ -22,15 +43,64 @@ def test_batch_runs_in_parallel_isolates_failures_and_skips_up_to_date(tmp_path)
     assert len(progress_lines) == 3  # one line per finished report
     assert "2 done, 1 failed, 0 skipped" in lines[-1]
 
-    again = run_batch(["GM1926"], {"moment": "tussenevaluatie-2024"}, tmp_path, workers=1,
-                      notebooks_dir=FIXTURES / "ok", progress=lambda m: None)  # fmt: skip
-    assert again[0].status == "skipped"
+    assert _batch(tmp_path)[0].status == "skipped"
     edited = tmp_path / "GM1926" / "tussenevaluatie-2024" / "results" / "fixture_table.csv"
     edited.write_text(edited.read_text().replace("1.5", "1.6"))
-    rebuilt = run_batch(["GM1926"], {"moment": "tussenevaluatie-2024"}, tmp_path, workers=1,
-                        notebooks_dir=FIXTURES / "ok", progress=lambda m: None)  # fmt: skip
-    assert rebuilt[0].status == "done"  # an edited result is not up to date
+    rebuilt = _batch(tmp_path)[0]
+    assert rebuilt.status == "done"  # an edited result is not up to date
+    assert "results/fixture_table.csv" in rebuilt.detail
     assert "1.5" in edited.read_text()
-    forced = run_batch(["GM1926"], {"moment": "tussenevaluatie-2024"}, tmp_path, workers=1, force=True,
-                       notebooks_dir=FIXTURES / "ok", progress=lambda m: None)  # fmt: skip
-    assert forced[0].status == "done"
+    assert _batch(tmp_path, force=True)[0].status == "done"
+
+
+def _edit_index(report: Path) -> str:
+    page = report / "index.html"
+    page.write_text(page.read_text().replace("De tabel toont", "De tabel verbergt"))
+    return "index.html"
+
+
+def _edit_notebook(report: Path) -> str:
+    nb_path = report / "notebooks" / "01_ok.ipynb"
+    nb = json.loads(nb_path.read_text())
+    nb["cells"][2]["source"].append("\nprint('added afterwards')")
+    nb_path.write_text(json.dumps(nb, indent=1))
+    return "notebooks/01_ok.ipynb"
+
+
+def _delete_pdf(report: Path) -> str:
+    (report / "report.pdf").unlink()
+    return "report.pdf"
+
+
+def _delete_notebooks(report: Path) -> str:
+    shutil.rmtree(report / "notebooks")
+    return "notebooks/01_ok.ipynb"
+
+
+def _delete_index(report: Path) -> str:
+    (report / "index.html").unlink()
+    return "index.html"
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="no Chromium to print report.pdf")
+def test_batch_rebuilds_a_report_whose_folder_is_incomplete_or_changed(tmp_path):
+    report = tmp_path / "GM1926" / "tussenevaluatie-2024"
+    assert _batch(tmp_path, pdf=True)[0].status == "done"
+    assert (report / "report.pdf").is_file()
+    assert _batch(tmp_path, pdf=True)[0].status == "skipped"
+    for change in (_edit_index, _edit_notebook, _delete_pdf, _delete_notebooks, _delete_index):
+        named = change(report)
+        r = _batch(tmp_path, pdf=True)[0]
+        assert r.status == "done", change.__name__
+        assert named in r.detail, (change.__name__, r.detail)
+        assert "De tabel toont" in (report / "index.html").read_text()
+        assert (report / "report.pdf").is_file() and (
+            report / "notebooks" / "01_ok.ipynb"
+        ).is_file()
+        assert _batch(tmp_path, pdf=True)[0].status == "skipped", change.__name__
+    # a report without a PDF is rebuilt when a PDF is asked for, and not otherwise
+    _delete_pdf(report)
+    assert _batch(tmp_path)[0].status == "done"
+    assert _batch(tmp_path)[0].status == "skipped"
+    r = _batch(tmp_path, pdf=True)[0]
+    assert r.status == "done" and "report.pdf missing" in r.detail

@@ -1,7 +1,7 @@
-"""The HTML report in a real browser (Debian's chromium, driven by Playwright).
+"""The HTML report in a real browser (Debian's chromium, driven by Playwright), and its PDF.
 
 Skipped, with the reason shown, where chromium is not installed (`make test` installs it
-where it can).
+where it can). Screenshots and the printed PDF go to tests/output/ for a person to look at.
 """
 
 import re
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ivp_analysis import report
+from ivp_analysis.pdf import print_pdf
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -18,8 +19,15 @@ pytestmark = pytest.mark.skipif(
     reason="chromium is not installed (Debian package 'chromium'); browser checks not run",
 )
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +88,79 @@ def test_default_report_renders_completely(browser, default_report, output_dir):
 
 
 def test_text_from_data_is_shown_as_text_not_run(browser, tmp_path, output_dir):
-    final = report.run_report({"municipality": "GM1926"}, tmp_path, notebooks_dir=FIXTURES / "ok",
-                              progress=lambda m: None)  # fmt: skip
+    final = report.run_report(
+        {"municipality": "GM1926"}, tmp_path, notebooks_dir=FIXTURES / "ok", progress=lambda m: None
+    )
     page, requests = _open(browser, final / "index.html")
     assert page.evaluate("document.querySelectorAll('script').length") == 0
     assert page.evaluate("window.hacked === undefined")
     assert page.get_by_text("<script>window.hacked = 1</script>").first.is_visible()
     page.screenshot(path=str(output_dir / "report_escaping_fixture.png"), full_page=True)
     page.close()
+
+
+def test_summary_comes_first_with_the_data_date_and_fits_two_screens(
+    browser, default_report, output_dir
+):
+    page, _ = _open(browser, default_report / "index.html")
+    summary, toc = page.locator("section.summary"), page.locator("nav.toc")
+    assert summary.is_visible()
+    # DOCUMENT_POSITION_FOLLOWING (4): the table of contents comes after the summary
+    assert page.evaluate(
+        "document.querySelector('section.summary').compareDocumentPosition("
+        "document.querySelector('nav.toc')) & 4"
+    )
+    assert summary.bounding_box()["y"] < toc.bounding_box()["y"]
+    text = " ".join(summary.inner_text().split())
+    # data.json's PROVENANCE.md: "file last changed in 7022798, 2026-08-19"; data.json's
+    # "years" end in 2025 and "provisional" lists 2024 and 2025
+    assert "19 augustus 2026" in text
+    assert "Cijfers tot en met 2025 (Politie 47018NED); 2024 en 2025 voorlopig" in text
+    assert "Gemaakt op" in text and "Samenvatting" in text
+    findings = page.locator("ol.findings > li")
+    assert 5 <= findings.count() <= 8
+    for i in range(findings.count()):  # every finding links to a heading that exists
+        href = findings.nth(i).locator("a").get_attribute("href")
+        assert href != "#inhoudsopgave", findings.nth(i).inner_text()
+        assert page.locator(f'[id="{href[1:]}"]').count() == 1, href
+    # the verdicts (scorecard and findings) fit within two screens of 900 pixels
+    bottom = findings.last.bounding_box()
+    assert bottom["y"] + bottom["height"] <= 2 * 900
+    page.screenshot(path=str(output_dir / "summary_GM1926_tussenevaluatie-2024_first_screen.png"))
+    summary.screenshot(path=str(output_dir / "summary_GM1926_tussenevaluatie-2024.png"))
+    assert (output_dir / "summary_GM1926_tussenevaluatie-2024.png").stat().st_size > 10_000
+    page.close()
+
+
+def test_default_report_prints_to_an_a4_pdf_with_working_links(
+    default_report, tmp_path, output_dir
+):
+    pdf = tmp_path / "report.pdf"
+    pages = print_pdf(default_report / "index.html", pdf)
+    data = pdf.read_bytes()
+    # the page tree's root (the catalogue's /Pages object) counts the same pages
+    root = re.search(rb"/Type\s*/Catalog.*?/Pages\s+(\d+)\s+0\s+R", data, re.S).group(1)
+    count = re.search(rb"\n" + root + rb" 0 obj\s*<<.*?/Count\s+(\d+)", data, re.S).group(1)
+    assert pages == int(count) > 10
+    # A4 is 595 x 842 points
+    sizes = {
+        tuple(round(float(x)) for x in m)
+        for m in re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    }
+    assert sizes == {(595, 842)}
+    assert len(re.findall(rb"/Dest", data)) >= 20  # the table of contents links inside the file
+    assert b"/Outlines" in data  # and a document outline (bookmarks) from the headings
+    shutil.copy(pdf, output_dir / "report_GM1926_tussenevaluatie-2024.pdf")
+    (output_dir / "report_GM1926_tussenevaluatie-2024.pdf.pages.txt").write_text(f"{pages}\n")
+
+
+def test_print_pdf_counts_the_pages_it_printed(tmp_path):
+    # three sections, each forced onto a page of its own: three pages
+    page = tmp_path / "three.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><style>@page { size: A4; } section + section "
+        "{ break-before: page; }</style></head><body><section>een</section><section>twee"
+        "</section><section>drie</section></body></html>",
+        encoding="utf-8",
+    )
+    assert print_pdf(page, tmp_path / "three.pdf") == 3

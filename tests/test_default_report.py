@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from ivp_analysis import report
+from ivp_analysis.html import strip_volatile
 from ivp_analysis.params import notebook_paths, read_params_file
 from ivp_analysis.verify import verify
 
@@ -33,8 +34,16 @@ def test_same_inputs_give_identical_results_and_manifest(default_report, tmp_pat
     m2 = json.loads((again / "manifest.json").read_text())
     assert m1["reproducible"] == m2["reproducible"]
     assert m1["run"]["output_dir"] != m2["run"]["output_dir"]  # only the run block differs
+    # index.html is the same byte for byte, except the generation date (marked volatile)
+    page1 = (default_report / "index.html").read_text(encoding="utf-8")
+    page2 = (again / "index.html").read_text(encoding="utf-8")
+    assert strip_volatile(page1) == strip_volatile(page2)
+    assert strip_volatile(page1).count("data-ivp-volatile") == 1
 
 
 def test_fresh_default_report_verifies(default_report):
     out = verify(default_report, progress=lambda m: None)
-    assert out.ok, [str(d) for d in out.differences] + out.changed_inputs + out.edited_results
+    assert out.ok, out.problems
+    # index.html, parameters.yaml, the executed notebooks and the result tables
+    tables = list((default_report / "results").glob("*.csv"))
+    assert out.html_compared and out.files_checked == 2 + len(notebook_paths()) + len(tables)
