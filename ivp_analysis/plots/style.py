@@ -10,15 +10,21 @@ import seaborn as sns
 def use_style() -> None:
     """Set the report style: white grid, readable fonts, Dutch decimal comma on axes."""
     sns.set_theme(style="whitegrid", context="notebook", palette="colorblind")
-    plt.rcParams.update({
-        "figure.dpi": 110, "axes.titleweight": "bold", "axes.titlesize": 12,
-        "axes.formatter.use_locale": False, "savefig.bbox": "tight", "svg.hashsalt": "ivp",
-        # a fixed title height: automatic placement measures every tick label of every panel
-        # on each draw (a third of the drawing time); no figure has ticks above its axes
-        "axes.titley": 1.0,
-        # unhinted glyphs: as readable at 110 dpi and 15 % less drawing time than auto-hinting
-        "text.hinting": "no_hinting",
-    })  # fmt: skip
+    plt.rcParams.update(
+        {
+            "figure.dpi": 110,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "axes.formatter.use_locale": False,
+            "savefig.bbox": "tight",
+            "svg.hashsalt": "ivp",
+            # a fixed title height: automatic placement measures every tick label of every panel
+            # on each draw (a third of the drawing time); no figure has ticks above its axes
+            "axes.titley": 1.0,
+            # unhinted glyphs: as readable at 110 dpi and 15 % less drawing time than auto-hinting
+            "text.hinting": "no_hinting",
+        }
+    )
 
 
 def dutch_axis(ax, axis: str = "y", decimals: int | None = None) -> None:
