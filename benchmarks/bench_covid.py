@@ -34,8 +34,11 @@ import pandas as pd
 
 matplotlib.use("Agg")
 
-from ivp_analysis import covid, datasets  # noqa: E402
-from ivp_analysis.stats import countmodels  # noqa: E402
+from ivp_analysis import datasets  # noqa: E402
+from ivp_analysis.covid import backtest, data, municipal, national, phases, validation  # noqa: E402
+from ivp_analysis.covid.sensitivity import sensitivity  # noqa: E402
+from ivp_analysis.covid.settings import NationalSettings  # noqa: E402
+from ivp_analysis.stats import ar1, countmodels  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +78,7 @@ def main() -> None:
     print(f"  {sum(s for _, s in cells):6.2f} s  total of all cells")
 
     print("\n== 2. model families")
-    settings = covid.NationalSettings()
+    settings = NationalSettings()
     t_load, (crime, pop) = timed(
         lambda: (
             datasets.get("national_monthly_crime"),
@@ -83,20 +86,29 @@ def main() -> None:
         ),
         1,
     )
-    nat = covid.prepare_national(crime, pop, settings)
-    phases = covid.load_phases()
+    nat = data.prepare_national(crime, pop, settings)
+    phase_table = phases.load_phases()
     t_nat, (table, pred, fit) = timed(
-        lambda: covid.national_counterfactual(
-            nat.counts, nat.population, nat.codes, nat.starts, settings, nat.labels, phases
-        )  # fmt: skip
+        lambda: national.national_counterfactual(
+            nat.counts, nat.population, nat.codes, nat.starts, settings, nat.labels, phase_table
+        )
     )
-    t_bt, bt = timed(lambda: covid.backtest(nat.counts, nat.population, nat.codes, nat.starts))
-    t_sum, summ = timed(lambda: covid.phase_summary(table, pred, settings, phases, bt, nat.breaks))
+    t_bt, bt = timed(lambda: backtest.backtest(nat.counts, nat.population, nat.codes, nat.starts))
+    t_sum, summ = timed(
+        lambda: national.phase_summary(table, pred, settings, phase_table, bt, nat.breaks)
+    )
     t_sens, _ = timed(
-        lambda: covid.sensitivity(
-            nat.counts, nat.population, nat.codes, nat.starts, settings, summ, phases, nat.breaks
+        lambda: sensitivity(
+            nat.counts,
+            nat.population,
+            nat.codes,
+            nat.starts,
+            settings,
+            summ,
+            phase_table,
+            nat.breaks,
         ),
-        1,  # fmt: skip
+        1,
     )
     print(
         f"  national models ({len(nat.codes)} series, fit + predictive + intervals): {t_nat:6.2f} s"
@@ -109,12 +121,14 @@ def main() -> None:
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     months = pd.period_range("2012-01", settings.pre_end, freq="M")
-    X = covid.design_matrix(months)
-    Y = np.log(nat.counts.loc[months, nat.codes].to_numpy(float).T
-               * covid.to_rate_factor(nat.population[months], months))  # fmt: skip
+    X = national.design_matrix(months)
+    Y = np.log(
+        nat.counts.loc[months, nat.codes].to_numpy(float).T
+        * data.to_rate_factor(nat.population[months], months)
+    )
     for i, c in enumerate(nat.codes):
         Y[i, months < pd.Period(nat.starts[c], "M")] = np.nan
-    t_batch_ml, f_ml = timed(lambda: covid.fit_ar1_regression(Y, X, method="ml"))
+    t_batch_ml, f_ml = timed(lambda: ar1.fit_ar1_regression(Y, X, method="ml"))
 
     def sm_loop():
         out = []
@@ -128,31 +142,38 @@ def main() -> None:
     t_sm, res = timed(sm_loop, 1)
     d_phi = max(abs(f_ml.phi[i] - r.params[-2]) for i, r in enumerate(res))
     d_ll = max(r.llf - f_ml.loglike[i] for i, r in enumerate(res))
-    print(f"  AR(1) regression, {len(Y)} series, ML: batched {t_batch_ml:.3f} s, statsmodels SARIMAX loop "
-          f"{t_sm:.2f} s (x{t_sm / t_batch_ml:.0f}); largest |phi difference| {d_phi:.1e}, "
-          f"statsmodels log-likelihood at most {d_ll:+.1e} above ours")  # fmt: skip
+    print(
+        f"  AR(1) regression, {len(Y)} series, ML: batched {t_batch_ml:.3f} s, statsmodels SARIMAX loop "
+        f"{t_sm:.2f} s (x{t_sm / t_batch_ml:.0f}); largest |phi difference| {d_phi:.1e}, "
+        f"statsmodels log-likelihood at most {d_ll:+.1e} above ours"
+    )
 
     mcrime, mpop = datasets.municipal_crime(), datasets.municipal_population()
-    t_mun, mun = timed(lambda: covid.municipal_counterfactual(mcrime, mpop), 1)
+    t_mun, mun = timed(lambda: municipal.municipal_counterfactual(mcrime, mpop), 1)
     print(f"  municipal, whole table (fit + intervals, 342 x 12 x 2 years):     {t_mun:6.2f} s")
-    y, expo, _imp, _idx = covid.municipal_panel(mcrime, mpop, range(2012, 2020))
+    y, expo, _imp, _idx = municipal.municipal_panel(mcrime, mpop, range(2012, 2020))
     Xm = np.column_stack([np.ones(8), np.arange(8) - 3.5])
     ok = ((y > 0).sum(axis=1) >= 2) & np.isfinite(expo).all(axis=1)
     t_fit, mfit = timed(lambda: countmodels.fit_auto(y[ok], Xm, expo[ok], 0.2))
     rng = np.random.default_rng(1)
     sample = rng.choice(np.where(ok)[0], 300, replace=False)
     t_loop, ref = timed(
-        lambda: covid.municipal_fit_statsmodels(y[sample], Xm, expo[sample], 0.2), 1
+        lambda: validation.municipal_fit_statsmodels(y[sample], Xm, expo[sample], 0.2), 1
     )
     pos = {s: i for i, s in enumerate(np.where(ok)[0])}
-    diff = max(float(np.max(np.abs(mfit.params[pos[s]] - r["params"]))) for s, r in zip(sample, ref, strict=True)
-               if r["family"] and mfit.family[pos[s]] == r["family"])  # fmt: skip
+    diff = max(
+        float(np.max(np.abs(mfit.params[pos[s]] - r["params"])))
+        for s, r in zip(sample, ref, strict=True)
+        if r["family"] and mfit.family[pos[s]] == r["family"]
+    )
     same = np.mean([mfit.family[pos[s]] == r["family"] for s, r in zip(sample, ref, strict=True)])
     per_series = t_loop / len(sample)
-    print(f"  municipal fits: batched fit_auto {ok.sum()} series {t_fit:.3f} s; statsmodels one call per "
-          f"series {per_series * 1000:.1f} ms/series = {per_series * ok.sum():.1f} s for all "
-          f"(measured on {len(sample)}; x{per_series * ok.sum() / t_fit:.0f}); same family {100 * same:.0f} %, "
-          f"largest |coefficient difference| {diff:.1e}")  # fmt: skip
+    print(
+        f"  municipal fits: batched fit_auto {ok.sum()} series {t_fit:.3f} s; statsmodels one call per "
+        f"series {per_series * 1000:.1f} ms/series = {per_series * ok.sum():.1f} s for all "
+        f"(measured on {len(sample)}; x{per_series * ok.sum() / t_fit:.0f}); same family {100 * same:.0f} %, "
+        f"largest |coefficient difference| {diff:.1e}"
+    )
 
     print(
         "\n== 3. back-test 2018-2019 of other model families (MASE: lower is better; 95 % coverage)"
@@ -163,7 +184,7 @@ def main() -> None:
 def compare_families(nat) -> None:
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-    bt = covid.backtest(nat.counts, nat.population, nat.codes, nat.starts)
+    bt = backtest.backtest(nat.counts, nat.population, nat.codes, nat.starts)
     fit_m = pd.period_range("2012-01", "2017-12", freq="M")
     test_m = pd.period_range("2018-01", "2019-12", freq="M")
     rows = []
@@ -175,9 +196,9 @@ def compare_families(nat) -> None:
             if len(fm) < 24:
                 continue
             y = np.log(
-                nat.counts.loc[fm, c].to_numpy(float) * covid.to_rate_factor(nat.population[fm], fm)
+                nat.counts.loc[fm, c].to_numpy(float) * data.to_rate_factor(nat.population[fm], fm)
             )
-            obs = nat.counts.loc[test_m, c].to_numpy(float) * covid.to_rate_factor(
+            obs = nat.counts.loc[test_m, c].to_numpy(float) * data.to_rate_factor(
                 nat.population[test_m], test_m
             )
             r = SARIMAX(y, order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(disp=0)
@@ -185,27 +206,38 @@ def compare_families(nat) -> None:
             ci = np.exp(f.conf_int(alpha=0.05))
             fc = np.exp(f.predicted_mean)
             # local level with drift and fixed month effects: ARIMA(0,1,1) errors, month dummies
-            dm = covid.design_matrix(fm)[:, 2:]
-            dt = covid.design_matrix(test_m)[:, 2:]
+            dm = national.design_matrix(fm)[:, 2:]
+            dt = national.design_matrix(test_m)[:, 2:]
             r2 = SARIMAX(y, exog=dm, order=(0, 1, 1), trend="t").fit(disp=0)
             f2 = r2.get_forecast(len(test_m), exog=dt)
             ci2 = np.exp(f2.conf_int(alpha=0.05))
-            rows.append({"code": c, "mase_airline": covid.mase(obs, fc, np.exp(y))[0],
-                         "coverage_airline": float(np.mean((obs >= ci[:, 0]) & (obs <= ci[:, 1]))),
-                         "mase_drift": covid.mase(obs, np.exp(f2.predicted_mean), np.exp(y))[0],
-                         "coverage_drift": float(np.mean((obs >= ci2[:, 0]) & (obs <= ci2[:, 1])))})  # fmt: skip
+            rows.append(
+                {
+                    "code": c,
+                    "mase_airline": backtest.mase(obs, fc, np.exp(y))[0],
+                    "coverage_airline": float(np.mean((obs >= ci[:, 0]) & (obs <= ci[:, 1]))),
+                    "mase_drift": backtest.mase(obs, np.exp(f2.predicted_mean), np.exp(y))[0],
+                    "coverage_drift": float(np.mean((obs >= ci2[:, 0]) & (obs <= ci2[:, 1]))),
+                }
+            )
     t_air = time.perf_counter() - t
     d = bt.merge(pd.DataFrame(rows), on="code")
     print(f"  {len(d)} series (statsmodels fits of both families took {t_air:.1f} s)")
     print(f"  {'model':44s} {'median MASE':>12s} {'beats naive':>12s} {'95% coverage':>13s}")
-    print(f"  {'trend + month + AR(1), phi integrated (used)':44s} {d['mase'].median():12.3f} "
-          f"{int((d['mase'] < d['mase_naive']).sum()):>9d}/{len(d)} {100 * d['coverage'].mean():12.1f}%")  # fmt: skip
-    print(f"  {'seasonal ARIMA (0,1,1)(0,1,1)12 (airline)':44s} {d['mase_airline'].median():12.3f} "
-          f"{int((d['mase_airline'] < d['mase_naive']).sum()):>9d}/{len(d)} "
-          f"{100 * d['coverage_airline'].mean():12.1f}%")  # fmt: skip
-    print(f"  {'random walk + drift + month effects, MA(1)':44s} {d['mase_drift'].median():12.3f} "
-          f"{int((d['mase_drift'] < d['mase_naive']).sum()):>9d}/{len(d)} "
-          f"{100 * d['coverage_drift'].mean():12.1f}%")  # fmt: skip
+    print(
+        f"  {'trend + month + AR(1), phi integrated (used)':44s} {d['mase'].median():12.3f} "
+        f"{int((d['mase'] < d['mase_naive']).sum()):>9d}/{len(d)} {100 * d['coverage'].mean():12.1f}%"
+    )
+    print(
+        f"  {'seasonal ARIMA (0,1,1)(0,1,1)12 (airline)':44s} {d['mase_airline'].median():12.3f} "
+        f"{int((d['mase_airline'] < d['mase_naive']).sum()):>9d}/{len(d)} "
+        f"{100 * d['coverage_airline'].mean():12.1f}%"
+    )
+    print(
+        f"  {'random walk + drift + month effects, MA(1)':44s} {d['mase_drift'].median():12.3f} "
+        f"{int((d['mase_drift'] < d['mase_naive']).sum()):>9d}/{len(d)} "
+        f"{100 * d['coverage_drift'].mean():12.1f}%"
+    )
     print(
         f"  {'seasonal naive (2017 repeated)':44s} {d['mase_naive'].median():12.3f} {'-':>12s} {'-':>13s}"
     )

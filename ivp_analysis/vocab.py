@@ -161,3 +161,25 @@ NO_FIGURE_FOR_YEAR_NL = "{source}: geen cijfer voor {year} meegeleverd"
 #: ``note`` of the reconciliation: swapped years, and why CBS differs.
 NOTE_SWAPPED_NL = "plan lijkt {first} en {second} te hebben verwisseld"
 NOTE_CBS_NL = "CBS telt anders dan de politie (andere selectie) en rondt af op 5"
+
+# --------------------------------------------------------------------------- COVID-19
+# Words that the COVID-19 result tables (covid_*.csv, see docs/covid.md) carry, besides the
+# verdicts above; the presentation layer (present/covid.py) shows the same words.
+#: Dutch month abbreviations, January first (period labels such as ``mrt 2020``).
+MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+#: Kinds of period in ``covid_summary.csv`` (``period_type``); ``totaal`` is also its ``phase``.
+PERIOD_PHASE = "fase"
+PERIOD_YEAR = "jaar"
+PERIOD_TOTAL = "totaal"
+#: Side on which a period's sum lies outside its interval (``sum_outside``).
+SUM_BELOW = "lager"
+SUM_ABOVE = "hoger"
+#: Parts of the ``note`` of a national series: a declared break, a level shift found in the data.
+NOTE_DECLARED_BREAK = "reeksbreuk"
+NOTE_FOUND_SHIFT = "gevonden niveausprong"
+NOTE_MODEL_FROM = "model vanaf"
+NOTE_NOT_CORRECTED = "niet gecorrigeerd"
+NOTE_DIGITAL_DESK = "digitaal aangifteloket vanaf april 2020"
+#: Interval methods of ``covid_municipal.csv`` (``interval_method``).
+INTERVAL_PLUGIN = "plug-in"
+INTERVAL_MIXTURE = "dispersie-mengsel"

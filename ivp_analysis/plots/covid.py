@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
+from ivp_analysis.codes import NUISANCE_TOTAL
 from ivp_analysis.plots.style import dutch_axis, use_style
+from ivp_analysis.vocab import MONTHS_NL, VERDICT_ABOVE, VERDICT_BELOW
 
 PHASE_COLOURS = {"lockdown": "#d55e00", "maatregelen": "#de8f05", "versoepeling": "#029e73"}
 PHASE_ALPHA = {"lockdown": 0.22, "maatregelen": 0.16, "versoepeling": 0.08}
@@ -25,8 +27,14 @@ def _finish_panels(fig, axes, used: int, xlabel: str, bands: list, ncol: int, be
     for ax in axes[-1]:
         ax.set_xlabel(xlabel)
     handles, labels = axes.ravel()[0].get_legend_handles_labels()
-    fig.legend(handles + bands, labels + [b.get_label() for b in bands], loc="lower center",
-               ncol=ncol, fontsize=8, bbox_to_anchor=(0.5, -below))  # fmt: skip
+    fig.legend(
+        handles + bands,
+        labels + [b.get_label() for b in bands],
+        loc="lower center",
+        ncol=ncol,
+        fontsize=8,
+        bbox_to_anchor=(0.5, -below),
+    )
 
 
 def _fixed_margins(
@@ -38,8 +46,14 @@ def _fixed_margins(
     saved image is cropped to its content anyway (``display.figure_png``).
     """
     height = fig.get_figheight()
-    fig.subplots_adjust(left=left, right=0.985, bottom=bottom_in / height, top=1 - top_in / height,
-                        wspace=wspace, hspace=hspace)  # fmt: skip
+    fig.subplots_adjust(
+        left=left,
+        right=0.985,
+        bottom=bottom_in / height,
+        top=1 - top_in / height,
+        wspace=wspace,
+        hspace=hspace,
+    )
 
 
 def _to_year_fraction(ts: pd.Timestamp) -> float:
@@ -70,13 +84,23 @@ def phase_bands(ax, phases: pd.DataFrame, *, years: bool = False, legend: bool =
     if spans:
         # one collection instead of one axvspan per phase (a third of the time of a panel);
         # x in data units, y over the full height, and the x range counts for the limits
-        ax.add_collection(PolyCollection(spans, facecolors=colours, linewidths=0, zorder=0,
-                                         transform=ax.get_xaxis_transform()), autolim=False)  # fmt: skip
+        ax.add_collection(
+            PolyCollection(
+                spans,
+                facecolors=colours,
+                linewidths=0,
+                zorder=0,
+                transform=ax.get_xaxis_transform(),
+            ),
+            autolim=False,
+        )
         xs = [x for span in spans for x, _y in span]
         ax.update_datalim([(min(xs), 0), (max(xs), 0)], updatey=False)
         ax.autoscale_view(scaley=False)
-    handles = [Patch(facecolor=PHASE_COLOURS[k], alpha=PHASE_ALPHA[k] + 0.1, label=PHASE_KIND_NL[k])
-               for k in PHASE_COLOURS]  # fmt: skip
+    handles = [
+        Patch(facecolor=PHASE_COLOURS[k], alpha=PHASE_ALPHA[k] + 0.1, label=PHASE_KIND_NL[k])
+        for k in PHASE_COLOURS
+    ]
     if legend:
         ax.legend(handles=handles, loc="upper left", fontsize=8, title="COVID-19-fase")
     return handles
@@ -90,10 +114,22 @@ def covid_phase_timeline(phases: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(10, 0.42 * len(phases) + 1.4))
     for i, r in enumerate(phases.itertuples()):
         end = r.end + pd.Timedelta(days=1)
-        ax.barh(i, (end - r.start).days, left=r.start, color=PHASE_COLOURS[r.kind],
-                alpha=0.35 + PHASE_ALPHA[r.kind], edgecolor="#444", lw=0.5)  # fmt: skip
-        ax.text(end + pd.Timedelta(days=5), i, f"{r.label} ({r.start:%d-%m-%Y} t/m {r.end:%d-%m-%Y})",
-                va="center", fontsize=8)  # fmt: skip
+        ax.barh(
+            i,
+            (end - r.start).days,
+            left=r.start,
+            color=PHASE_COLOURS[r.kind],
+            alpha=0.35 + PHASE_ALPHA[r.kind],
+            edgecolor="#444",
+            lw=0.5,
+        )
+        ax.text(
+            end + pd.Timedelta(days=5),
+            i,
+            f"{r.label} ({r.start:%d-%m-%Y} t/m {r.end:%d-%m-%Y})",
+            va="center",
+            fontsize=8,
+        )
     ax.set_yticks([])
     ax.invert_yaxis()
     ax.set_xlim(
@@ -109,59 +145,75 @@ def covid_phase_timeline(phases: pd.DataFrame) -> plt.Figure:
 
 
 def covid_national_panels(
-    history: pd.DataFrame, national: pd.DataFrame, codes: list[str], phases: pd.DataFrame,
-    level: float, level_strict: float, ncols: int = 2, first: str = "2017-01",
-) -> plt.Figure:  # fmt: skip
+    history: pd.DataFrame,
+    national: pd.DataFrame,
+    codes: list[str],
+    phases: pd.DataFrame,
+    level: float,
+    level_strict: float,
+    ncols: int = 2,
+) -> plt.Figure:
     """Observed rate against the expected rate without COVID-19, per crime type.
 
     Parameters
     ----------
     history : DataFrame
-        ``covid.history_table`` output: month, code, rate (normalised, per 100,000).
+        ``covid.data.history_table`` output: month, code, rate (normalised, per 100,000), from
+        the first month to show.
     national : DataFrame
-        ``covid.national_counterfactual`` table (counts with ``to_rate``).
+        ``covid.national.national_counterfactual`` table (counts with ``to_rate``).
     """
     use_style()
-    lo1, hi1 = f"lower_{100 * level:g}", f"upper_{100 * level:g}"
-    lo2, hi2 = f"lower_{100 * level_strict:g}", f"upper_{100 * level_strict:g}"
     nrows = int(np.ceil(len(codes) / ncols))
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(5.2 * ncols, 3.1 * nrows), squeeze=False, sharex=True
     )
+    bands: list = []
     for ax, code in zip(axes.ravel(), codes, strict=False):
-        h = history[(history["code"] == code) & (history["month"] >= first)]
-        n = national[national["code"] == code]
-        xh = pd.PeriodIndex(h["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
-        xn = pd.PeriodIndex(n["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
-        f = n["to_rate"].to_numpy()
         bands = phase_bands(ax, phases)
-        ax.fill_between(xn, n[lo2] * f, n[hi2] * f, color="#0173b2", alpha=0.15, lw=0,
-                        label=f"{100 * level_strict:g}%-interval")  # fmt: skip
-        ax.fill_between(xn, n[lo1] * f, n[hi1] * f, color="#0173b2", alpha=0.28, lw=0,
-                        label=f"{100 * level:g}%-interval")  # fmt: skip
-        ax.plot(
-            xn,
-            n["expected"] * f,
-            color="#0173b2",
-            ls="--",
-            lw=1.4,
-            label="verwacht zonder COVID-19",
-        )
-        ax.plot(xh, h["rate"], color="black", lw=1.1, label="geregistreerd")
-        sig = n["significant"].to_numpy(bool)
-        ax.plot(xn[sig], (n["observed"] * f)[sig], "o", color="#cc0000", ms=4,
-                label="significant (regel)")  # fmt: skip
-        label = n["label"].iloc[0] if len(n) else code
-        ax.set_title(f"{code} {label}", fontsize=10)
-        ax.set_ylabel("per 100.000 inwoners\n(per gemiddelde maand)", fontsize=8)
-        ax.set_ylim(bottom=0)
-        dutch_axis(ax)
-        ax.tick_params(labelsize=8)
+        _national_panel(ax, code, history[history["code"] == code], national, level, level_strict)
     _finish_panels(fig, axes, len(codes), "Maand", bands, ncol=4, below=0.02 + 0.02 / nrows)
-    fig.suptitle("Geregistreerde misdrijven tegenover de verwachting zonder COVID-19 (Nederland)",
-                 fontweight="bold")  # fmt: skip
+    fig.suptitle(
+        "Geregistreerde misdrijven tegenover de verwachting zonder COVID-19 (Nederland)",
+        fontweight="bold",
+    )
     _fixed_margins(fig, top_in=0.94, bottom_in=1.02, left=0.083, wspace=0.19, hspace=0.23)
     return fig
+
+
+def _national_panel(ax, code, h, national, level, level_strict) -> None:
+    """Draw one crime type: observed rate, expected rate, both intervals, significant months."""
+    lo1, hi1 = f"lower_{100 * level:g}", f"upper_{100 * level:g}"
+    lo2, hi2 = f"lower_{100 * level_strict:g}", f"upper_{100 * level_strict:g}"
+    n = national[national["code"] == code]
+    xh = pd.PeriodIndex(h["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
+    xn = pd.PeriodIndex(n["month"], freq="M").to_timestamp() + pd.Timedelta(days=14)
+    f = n["to_rate"].to_numpy()
+    blue = "#0173b2"
+    ax.fill_between(
+        xn,
+        n[lo2] * f,
+        n[hi2] * f,
+        color=blue,
+        alpha=0.15,
+        lw=0,
+        label=f"{100 * level_strict:g}%-interval",
+    )
+    ax.fill_between(
+        xn, n[lo1] * f, n[hi1] * f, color=blue, alpha=0.28, lw=0, label=f"{100 * level:g}%-interval"
+    )
+    ax.plot(xn, n["expected"] * f, color=blue, ls="--", lw=1.4, label="verwacht zonder COVID-19")
+    ax.plot(xh, h["rate"], color="black", lw=1.1, label="geregistreerd")
+    sig = n["significant"].to_numpy(bool)
+    ax.plot(
+        xn[sig], (n["observed"] * f)[sig], "o", color="#cc0000", ms=4, label="significant (regel)"
+    )
+    label = n["label"].iloc[0] if len(n) else code
+    ax.set_title(f"{code} {label}", fontsize=10)
+    ax.set_ylabel("per 100.000 inwoners\n(per gemiddelde maand)", fontsize=8)
+    ax.set_ylim(bottom=0)
+    dutch_axis(ax)
+    ax.tick_params(labelsize=8)
 
 
 def covid_difference_heatmap(
@@ -190,8 +242,14 @@ def covid_difference_heatmap(
     ax = fig.add_subplot(gs[1, 0], sharex=None)
     cax = fig.add_subplot(gs[1, 1])
     cmap = plt.get_cmap("RdBu_r")
-    im = ax.imshow(np.clip(grid.to_numpy(float), -clip, clip), aspect="auto", cmap=cmap, vmin=-clip,
-                   vmax=clip, interpolation="nearest")  # fmt: skip
+    im = ax.imshow(
+        np.clip(grid.to_numpy(float), -clip, clip),
+        aspect="auto",
+        cmap=cmap,
+        vmin=-clip,
+        vmax=clip,
+        interpolation="nearest",
+    )
     yy, xx = np.where(sig.to_numpy(bool))
     ax.plot(xx, yy, "o", color="black", ms=2.5)
     ax.set_yticks(range(len(codes)), [f"{c} {labels[c][:30]}" for c in codes], fontsize=8)
@@ -219,19 +277,26 @@ def covid_difference_heatmap(
     ax_strip.set_title(
         "Verschil tussen geregistreerd en verwacht per maand (stip: significant volgens de regel)"
     )
-    ax_strip.legend(handles=phase_bands(ax_strip, phases.iloc[:0]) , loc="center left",
-                    bbox_to_anchor=(1.01, 0.5), fontsize=7, frameon=False)  # fmt: skip
+    ax_strip.legend(
+        handles=phase_bands(ax_strip, phases.iloc[:0]),
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
+        fontsize=7,
+        frameon=False,
+    )
     return fig
 
 
 def _month_nl(month: str) -> str:
-    names = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
     p = pd.Period(month, "M")
-    return f"{names[p.month - 1]} {p.year}"
+    return f"{MONTHS_NL[p.month - 1]} {p.year}"
 
 
-def covid_backtest(bt: pd.DataFrame, labels: pd.Series) -> plt.Figure:
-    """Back-test error (MASE) of the model and of the seasonal naive forecast per crime type."""
+def covid_backtest(bt: pd.DataFrame, labels: pd.Series, period: str) -> plt.Figure:
+    """Back-test error (MASE) of the model and of the seasonal naive forecast per crime type.
+
+    ``period`` names the forecast months of the back-test in the axis label (``2018-2019``).
+    """
     use_style()
     d = bt.dropna(subset=["mase"]).iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.28 * len(d) + 1.5))
@@ -248,7 +313,7 @@ def covid_backtest(bt: pd.DataFrame, labels: pd.Series) -> plt.Figure:
     ax.set_yticks(y, [f"{c} {str(labels.get(c, ''))[:30]}" for c in d["code"]], fontsize=8)
     ax.axvline(1, color="#666", lw=0.8, ls=":")
     ax.set_xlabel(
-        "MASE in de back-test 2018-2019 (lager is beter; schaal: fout van de naïeve methode)"
+        f"MASE in de back-test {period} (lager is beter; schaal: fout van de naïeve methode)"
     )
     ax.set_title("Voorspelfout in de back-test: model tegenover seizoensnaïef")
     dutch_axis(ax, "x")
@@ -256,8 +321,13 @@ def covid_backtest(bt: pd.DataFrame, labels: pd.Series) -> plt.Figure:
     return fig
 
 
-def covid_sensitivity(overview: pd.DataFrame, labels: pd.Series) -> plt.Figure:
-    """Percentage difference over the whole window per crime type under each variant."""
+def covid_sensitivity(
+    overview: pd.DataFrame, labels: pd.Series, variant_labels: dict[str, str]
+) -> plt.Figure:
+    """Percentage difference over the whole window per crime type under each variant.
+
+    ``variant_labels`` gives the legend text of each variant in ``overview["variant"]``.
+    """
     use_style()
     codes = list(dict.fromkeys(overview["code"]))[::-1]
     variants = list(dict.fromkeys(overview["variant"]))
@@ -265,8 +335,14 @@ def covid_sensitivity(overview: pd.DataFrame, labels: pd.Series) -> plt.Figure:
     marks = ["o", "<", ">", "D"]
     for i, v in enumerate(variants):
         d = overview[overview["variant"] == v].set_index("code").reindex(codes)
-        ax.plot(d["pct_difference_total"], np.arange(len(codes)) + (i - 1.5) * 0.12, marks[i % 4],
-                ms=5, label=v, alpha=0.85)  # fmt: skip
+        ax.plot(
+            d["pct_difference_total"],
+            np.arange(len(codes)) + (i - 1.5) * 0.12,
+            marks[i % 4],
+            ms=5,
+            label=variant_labels.get(v, v),
+            alpha=0.85,
+        )
     ax.axvline(0, color="#666", lw=0.8)
     ax.set_yticks(
         range(len(codes)), [f"{c} {str(labels.get(c, ''))[:30]}" for c in codes], fontsize=8
@@ -279,16 +355,20 @@ def covid_sensitivity(overview: pd.DataFrame, labels: pd.Series) -> plt.Figure:
 
 
 def covid_municipal_series(
-    series: pd.DataFrame, results: pd.DataFrame, phases: pd.DataFrame, title: str, ncols: int = 3,
-) -> plt.Figure:  # fmt: skip
-    """Yearly counts of one municipality per crime type with the expected 2020-2021 and interval.
+    series: pd.DataFrame,
+    results: pd.DataFrame,
+    phases: pd.DataFrame,
+    title: str,
+    ncols: int = 3,
+) -> plt.Figure:
+    """Yearly counts of one municipality per crime type with the expected counts and intervals.
 
     Parameters
     ----------
     series : DataFrame
         code, label, year, value (observed counts, all years to show).
     results : DataFrame
-        ``covid.municipal_counterfactual`` rows of the municipality.
+        ``covid.municipal.municipal_counterfactual`` rows of the municipality.
     """
     use_style()
     codes = list(dict.fromkeys(series["code"]))
@@ -296,16 +376,33 @@ def covid_municipal_series(
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.7 * nrows), squeeze=False)
     lo = [c for c in results.columns if c.startswith("lower_")][0]
     hi = [c for c in results.columns if c.startswith("upper_")][0]
+    expected_label = f"verwacht met {lo.removeprefix('lower_')}%-interval"
     for ax, code in zip(axes.ravel(), codes, strict=False):
         s = series[series["code"] == code]
         r = results[results["code"] == code]
         bands = phase_bands(ax, phases, years=True)
         ax.plot(s["year"], s["value"], "-o", color="black", ms=3, lw=1, label="geregistreerd")
-        ax.errorbar(r["year"], r["expected"], yerr=[r["expected"] - r[lo], r[hi] - r["expected"]],
-                    fmt="s", color="#0173b2", ms=4, capsize=3, label="verwacht met 95%-interval")  # fmt: skip
-        out = r["verdict"].isin(["lager dan verwacht", "hoger dan verwacht"])
-        ax.plot(r.loc[out, "year"], r.loc[out, "observed"], "o", mfc="none", mec="#cc0000", ms=9, mew=1.5,
-                label="buiten het interval")  # fmt: skip
+        ax.errorbar(
+            r["year"],
+            r["expected"],
+            yerr=[r["expected"] - r[lo], r[hi] - r["expected"]],
+            fmt="s",
+            color="#0173b2",
+            ms=4,
+            capsize=3,
+            label=expected_label,
+        )
+        out = r["verdict"].isin([VERDICT_BELOW, VERDICT_ABOVE])
+        ax.plot(
+            r.loc[out, "year"],
+            r.loc[out, "observed"],
+            "o",
+            mfc="none",
+            mec="#cc0000",
+            ms=9,
+            mew=1.5,
+            label="buiten het interval",
+        )
         ax.set_title(f"{code} {str(s['label'].iloc[0])[:32]}", fontsize=9)
         ax.set_ylabel("misdrijven per jaar", fontsize=8)
         ax.set_ylim(bottom=0)
@@ -320,42 +417,64 @@ def covid_municipal_series(
 
 
 def covid_municipal_distribution(
-    results: pd.DataFrame, municipality: str, year: int, title: str
+    results: pd.DataFrame, municipality: str, years, title: str
 ) -> plt.Figure:
-    """Ratio observed / expected of every municipality per crime type, with one highlighted."""
+    """Ratio observed / expected of every municipality per crime type, with one highlighted.
+
+    One panel per year of ``years``, side by side with the crime types on a shared axis.
+    """
+    from matplotlib.lines import Line2D
+
     use_style()
-    d = results[(results["year"] == year) & results["ratio"].notna() & (results["ratio"] > 0)]
+    years = list(years)
+    d = results[results["year"].isin(years) & results["ratio"].notna() & (results["ratio"] > 0)]
     codes = list(dict.fromkeys(d["code"]))
-    fig, ax = plt.subplots(figsize=(9, 0.42 * len(codes) + 1.6))
+    labels = d.drop_duplicates("code").set_index("code")["label"]
+    fig, axes = plt.subplots(
+        1,
+        len(years),
+        figsize=(4.6 * len(years) + 2.4, 0.42 * len(codes) + 1.8),
+        squeeze=False,
+        sharey=True,
+    )
+    for ax, year in zip(axes[0], years, strict=True):
+        _ratio_panel(ax, d[d["year"] == year], codes, municipality)
+        ax.set_title(str(year), fontsize=10)
+        ax.set_xlabel("Geregistreerd / verwacht\n(logaritmische schaal; 1 = zoals verwacht)")
+    ax0 = axes[0, 0]
+    ax0.set_yticks(range(len(codes)), [f"{c} {str(labels[c])[:30]}" for c in codes], fontsize=8)
+    ax0.invert_yaxis()
+    handles = [
+        Line2D([], [], marker=".", ls="", color="#949494", label="andere gemeenten"),
+        Line2D([], [], color="#333", lw=1.5, label="mediaan van alle gemeenten"),
+        Line2D([], [], marker="D", ls="", color="#de8f05", mec="black", label="deze gemeente"),
+    ]
+    fig.legend(handles=handles, fontsize=8, loc="lower center", ncol=3, bbox_to_anchor=(0.5, -0.04))
+    fig.suptitle(title, fontweight="bold")
+    return fig
+
+
+def _ratio_panel(ax, d: pd.DataFrame, codes: list[str], municipality: str) -> None:
+    """Draw one year's ratios: every municipality as a dot, the median, the municipality."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    from ivp_analysis.present.numbers import format_nl
+
     rng = np.random.default_rng(0)
     for i, code in enumerate(codes):
         r = d[d["code"] == code]
         jitter = rng.uniform(-0.25, 0.25, len(r))
         ax.plot(r["ratio"], i + jitter, ".", color="#949494", ms=3, alpha=0.5)
-        ax.plot([r["ratio"].median()] * 2, [i - 0.32, i + 0.32], color="#333", lw=1.5)
+        if len(r):
+            ax.plot([r["ratio"].median()] * 2, [i - 0.32, i + 0.32], color="#333", lw=1.5)
         own = r[r["region"] == municipality]
         if len(own):
             ax.plot(own["ratio"], [i], "D", color="#de8f05", mec="black", ms=8)
     ax.set_xscale("log")
     ax.axvline(1, color="#0173b2", lw=1, ls="--")
-    labels = d.drop_duplicates("code").set_index("code")["label"]
-    ax.set_yticks(range(len(codes)), [f"{c} {str(labels[c])[:30]}" for c in codes], fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel(f"Geregistreerd / verwacht in {year} (logaritmische schaal; 1 = zoals verwacht)")
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import FixedLocator, FuncFormatter
-
-    from ivp_analysis.present.numbers import format_nl
-
     ax.xaxis.set_major_locator(FixedLocator([0.25, 0.5, 1, 2, 4]))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_nl(x, 2 if x < 1 else 0)))
     ax.xaxis.set_minor_locator(FixedLocator([]))
-    ax.legend(handles=[Line2D([], [], marker=".", ls="", color="#949494", label="andere gemeenten"),
-                       Line2D([], [], color="#333", lw=1.5, label="mediaan van alle gemeenten"),
-                       Line2D([], [], marker="D", ls="", color="#de8f05", mec="black", label="deze gemeente")],
-              fontsize=8, loc="lower right")  # fmt: skip
-    ax.set_title(title)
-    return fig
 
 
 def covid_nuisance(nuisance: pd.DataFrame, phases: pd.DataFrame) -> plt.Figure:
@@ -364,7 +483,7 @@ def covid_nuisance(nuisance: pd.DataFrame, phases: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(9, 4.2))
     bands = phase_bands(ax, phases, years=True)
     # the eight registration types; their total is in the text, not in the figure
-    for code, g in nuisance[nuisance["code"] != "overlast.totaal"].groupby("code", sort=True):
+    for code, g in nuisance[nuisance["code"] != NUISANCE_TOTAL].groupby("code", sort=True):
         ax.plot(
             g["year"], g["value"] / 1000, "-o", ms=3, lw=1.2, label=f"{code} {g['label'].iloc[0]}"
         )
@@ -373,6 +492,11 @@ def covid_nuisance(nuisance: pd.DataFrame, phases: pd.DataFrame) -> plt.Figure:
     ax.set_title("Registraties van overlast in Nederland (politie, 47021NED)")
     dutch_axis(ax)
     h, lab = ax.get_legend_handles_labels()
-    ax.legend(h + bands, lab + [b.get_label() for b in bands], fontsize=7, loc="upper left",
-              bbox_to_anchor=(1.01, 1))  # fmt: skip
+    ax.legend(
+        h + bands,
+        lab + [b.get_label() for b in bands],
+        fontsize=7,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
     return fig

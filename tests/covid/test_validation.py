@@ -16,16 +16,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ivp_analysis import covid, datasets
-from ivp_analysis.stats import countmodels
+from ivp_analysis import datasets
+from ivp_analysis.covid import data, municipal, national, validation
+from ivp_analysis.covid.settings import NationalSettings
+from ivp_analysis.stats import ar1, countmodels
 
 EFFECT = -0.25
 
 
 @pytest.fixture(scope="module")
 def national_params():
-    settings = covid.NationalSettings()
-    nat = covid.prepare_national(
+    settings = NationalSettings()
+    nat = data.prepare_national(
         datasets.get("national_monthly_crime"),
         datasets.get("national_population_monthly"),
         settings,
@@ -35,9 +37,9 @@ def national_params():
         months = pd.period_range(nat.starts[code], settings.pre_end, freq="M")
         y = np.log(
             nat.counts.loc[months, code].to_numpy(float)
-            * covid.to_rate_factor(nat.population[months], months)
+            * data.to_rate_factor(nat.population[months], months)
         )
-        f = covid.fit_ar1_regression(y[None, :], covid.design_matrix(months))
+        f = ar1.fit_ar1_regression(y[None, :], national.design_matrix(months))
         out[code] = (f.params[0], float(f.phi[0]), float(np.sqrt(f.sigma2[0])), nat.labels[code])
     return out
 
@@ -51,7 +53,7 @@ def _show(title, r):
 @pytest.mark.parametrize(("code", "seed"), [("1.1.1", 101), ("1.2.4", 102), ("1.4.7", 103)])
 def test_national_model_on_simulated_series(national_params, code, seed):
     beta, phi, sigma, label = national_params[code]
-    r = covid.validate_national(beta, phi, sigma, n_series=1000, effect=EFFECT, seed=seed)
+    r = validation.validate_national(beta, phi, sigma, n_series=1000, effect=EFFECT, seed=seed)
     _show(
         f"national model, parameters of {code} {label} (phi {phi:.2f}, sigma {sigma:.3f}), 98 + 24 months",
         r,
@@ -71,7 +73,7 @@ def test_national_model_on_simulated_series(national_params, code, seed):
 @pytest.fixture(scope="module")
 def municipal_real():
     crime, pop = datasets.municipal_crime(), datasets.municipal_population()
-    y, expo, _imp, idx = covid.municipal_panel(crime, pop, range(2012, 2020))
+    y, expo, _imp, idx = municipal.municipal_panel(crime, pop, range(2012, 2020))
     X = np.column_stack([np.ones(8), np.arange(8) - 3.5])
     return y, expo, idx, X
 
@@ -80,8 +82,15 @@ def test_municipal_model_counts_of_tens(municipal_real):
     y, expo, idx, X = municipal_real
     i = np.where((idx["region"] == "GM1926") & (idx["code"] == "1.4.4"))[0][0]
     f = countmodels.fit_auto(y[i : i + 1], X, expo[i : i + 1])
-    r = covid.validate_municipal(f.params[0, 0], f.params[0, 1], 0.0, float(expo[i].mean()),
-                                 replicates=1000, effect=EFFECT, seed=21)  # fmt: skip
+    r = validation.validate_municipal(
+        f.params[0, 0],
+        f.params[0, 1],
+        0.0,
+        float(expo[i].mean()),
+        replicates=1000,
+        effect=EFFECT,
+        seed=21,
+    )
     _show("municipal model, parameters of GM1926 1.4.4 Bedreiging (Poisson), 8 + 2 years", r)
     _check_municipal(r)
 
@@ -97,8 +106,15 @@ def test_municipal_model_real_size_mix(municipal_real):
     fit = countmodels.fit_auto(y[ok], X, expo[ok])
     rng = np.random.default_rng(7)
     sel = rng.choice(np.where(fit.converged)[0], 500, replace=False)
-    r = covid.validate_municipal(fit.params[sel, 0], fit.params[sel, 1], np.nan_to_num(fit.alpha[sel]),
-                                 expo[ok][sel].mean(axis=1), replicates=2, effect=EFFECT, seed=22)  # fmt: skip
+    r = validation.validate_municipal(
+        fit.params[sel, 0],
+        fit.params[sel, 1],
+        np.nan_to_num(fit.alpha[sel]),
+        expo[ok][sel].mean(axis=1),
+        replicates=2,
+        effect=EFFECT,
+        seed=22,
+    )
     _show("municipal model, 500 parameter sets of real series with 10-100 crimes a year, x2", r)
     _check_municipal(r)
     # the dispersion mixture is what brings overdispersed series near 95 %
