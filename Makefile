@@ -32,14 +32,16 @@ browser: ## install Debian's chromium for the HTML check where possible (root + 
 	    { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; }; }; } || \
 	  echo "chromium could not be installed: the browser test will be skipped (install Debian's chromium)"
 
-test: $(STAMP) browser ## run unit tests, doctests, notebooks (nbval), pipeline and browser tests
+test: $(STAMP) browser ## run unit tests, doctests, notebooks (nbval), pipeline and browser tests, ruff, mypy
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-lint: $(STAMP) ## check style with ruff
+lint: $(STAMP) ## check style with ruff and types with mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP) ## reformat code and notebooks with ruff
 	$(BIN)/ruff check --fix .
