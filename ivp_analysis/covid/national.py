@@ -295,7 +295,6 @@ def phase_summary(
     usable = fitted.usable
     rows = []
     for i, code in enumerate(codes):
-        c = per_code[code]
         for j, (pid, ptype, plabel, m) in enumerate(periods):
             o, e, lo, hi = observed[i, j], expected[i, j], lower[i, j], upper[i, j]
             verdict = _verdict(o, e, lo, hi, usable[i])
@@ -307,7 +306,6 @@ def phase_summary(
                     "expected": e,
                     "pct_difference": 100 * (o / e - 1),
                     "verdict": verdict,
-                    "mase": c["mase"],
                     "label": lab.get(code, ""),
                     "period_type": ptype,
                     "phase_label": plabel,
@@ -318,14 +316,22 @@ def phase_summary(
                     "months_significant_above": int((side_sig[i, m] > 0).sum()),
                     s.col("lower"): lo,
                     s.col("upper"): hi,
-                    "sum_outside": {VERDICT_BELOW: SUM_BELOW, VERDICT_ABOVE: SUM_ABOVE}.get(
-                        verdict, ""
-                    ),
-                    **{k: v for k, v in c.items() if k != "mase"},
+                    "sum_outside": _SUM_SIDE.get(verdict, ""),
+                    **per_code[code],
                 }
             )
-    lev = f"{100 * s.level:g}"
-    first = [
+    out = pd.DataFrame(rows)
+    first = _summary_columns(s)
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+#: The side word of a period sum outside its interval, per verdict.
+_SUM_SIDE = {VERDICT_BELOW: SUM_BELOW, VERDICT_ABOVE: SUM_ABOVE}
+
+
+def _summary_columns(s: NationalSettings) -> list[str]:
+    """The first columns of the summary, in the order of the table before issue 12 (new ones follow)."""
+    return [
         "code",
         "phase",
         "observed",
@@ -346,12 +352,10 @@ def phase_summary(
         "sum_outside",
         "mase_naive",
         "beats_naive",
-        f"backtest_coverage_{lev}",
+        f"backtest_coverage_{100 * s.level:g}",
         "backtest_rule_rate",
         "note",
     ]
-    out = pd.DataFrame(rows)
-    return out[first + [c for c in out.columns if c not in first]]
 
 
 def multiplicity(national: pd.DataFrame, fitted: CounterfactualModel, level_strict: float) -> dict:
