@@ -8,9 +8,11 @@ Prints (seconds, wall clock, this machine):
    back-test, the sensitivity runs, the interval sums of the phase table, the municipal batch
    (342 municipalities x 12 crime types: fit, intervals) against one statsmodels call per
    series, and the national model against one statsmodels SARIMAX call per series;
-3. the back-test of other model families (seasonal ARIMA "airline" model, random walk with
-   drift and month effects, seasonal naive),
-   which is why the notebook uses the trend + month + AR(1) model.
+3. the single back-test of the first version (fit to 2017, forecast 2018-2019) for several model
+   families: the seasonal-difference AR(1) model used now, the trend + month + AR(1) model used
+   before issue 12, the seasonal ARIMA "airline" model, a random walk with drift and month
+   effects, seasonal naive. The rolling back-test that chose the model is
+   ``benchmarks/covid_backtest_coverage.py``.
 
 Run: ``.venv/bin/python benchmarks/bench_covid.py`` (about a minute).
 """
@@ -39,6 +41,7 @@ from ivp_analysis.covid import backtest, data, municipal, national, phases, vali
 from ivp_analysis.covid.sensitivity import sensitivity  # noqa: E402
 from ivp_analysis.covid.settings import NationalSettings  # noqa: E402
 from ivp_analysis.stats import ar1, countmodels  # noqa: E402
+from ivp_analysis.stats.forecast import seasonal_ar1_predictive  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,14 +91,18 @@ def main() -> None:
     )
     nat = data.prepare_national(crime, pop, settings)
     phase_table = phases.load_phases()
-    t_nat, (table, pred, fit) = timed(
+    t_nat, (table, fitted) = timed(
         lambda: national.national_counterfactual(
             nat.counts, nat.population, nat.codes, nat.starts, settings, nat.labels, phase_table
         )
     )
-    t_bt, bt = timed(lambda: backtest.backtest(nat.counts, nat.population, nat.codes, nat.starts))
+    t_bt, _ = timed(
+        lambda: national.fit_national(
+            nat.counts, nat.population, nat.codes, nat.starts, settings, model="seasonal_ar1"
+        )
+    )
     t_sum, summ = timed(
-        lambda: national.phase_summary(table, pred, settings, phase_table, bt, nat.breaks)
+        lambda: national.phase_summary(table, fitted, settings, phase_table, nat.breaks)
     )
     t_sens, _ = timed(
         lambda: sensitivity(
@@ -107,21 +114,23 @@ def main() -> None:
             summ,
             phase_table,
             nat.breaks,
+            backtest=fitted.backtest,  # as the notebook: each type keeps its model
         ),
         1,
     )
     print(
-        f"  national models ({len(nat.codes)} series, fit + predictive + intervals): {t_nat:6.2f} s"
+        f"  national models ({len(nat.codes)} series, rolling back-test + fit + intervals): "
+        f"{t_nat:6.2f} s"
     )
-    print(f"  back-test (fit 2012-2017, forecast 2018-2019):           {t_bt:6.2f} s")
-    print(f"  phase table with simulated interval sums (2000 draws):   {t_sum:6.2f} s")
+    print(f"  of which the fit without the back-test:                  {t_bt:6.2f} s")
+    print(f"  phase table with simulated interval sums (4000 draws):   {t_sum:6.2f} s")
     print(f"  sensitivity (3 variants):                                {t_sens:6.2f} s")
 
     # national model: one statsmodels SARIMAX call per series, same model (ML, for speed)
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
     months = pd.period_range("2012-01", settings.pre_end, freq="M")
-    X = national.design_matrix(months)
+    X = validation.design_matrix(months)
     Y = np.log(
         nat.counts.loc[months, nat.codes].to_numpy(float).T
         * data.to_rate_factor(nat.population[months], months)
@@ -181,10 +190,47 @@ def main() -> None:
     compare_families(nat)
 
 
+def single_origin(nat) -> pd.DataFrame:
+    """The old single back-test: fit to 2017-12, forecast 2018-2019, old and new model."""
+    fit_m = pd.period_range("2012-01", "2017-12", freq="M")
+    test_m = pd.period_range("2018-01", "2019-12", freq="M")
+    codes = [c for c in nat.codes if pd.Period(nat.starts[c], "M") <= fit_m[-1] - 23]
+    Y = np.log(
+        nat.counts.loc[fit_m, codes].to_numpy(float).T
+        * data.to_rate_factor(nat.population[fit_m], fit_m)
+    )
+    for i, c in enumerate(codes):
+        Y[i, fit_m < pd.Period(nat.starts[c], "M")] = np.nan
+    obs = np.log(
+        nat.counts.loc[test_m, codes].to_numpy(float).T
+        * data.to_rate_factor(nat.population[test_m], test_m)
+    )
+    X = validation.design_matrix(fit_m.append(test_m))
+    old = ar1.predictive_ar1(Y, X[: len(fit_m)], X[len(fit_m) :])
+    new = seasonal_ar1_predictive(Y, 12, len(test_m))
+    naive = np.tile(np.exp(Y[:, -12:]), 2)
+    rate_in, rate_obs = np.exp(Y), np.exp(obs)
+
+    def coverage(p):
+        lo, hi = p.interval(0.95)
+        return ((obs >= lo) & (obs <= hi)).mean(axis=1)
+
+    return pd.DataFrame(
+        {
+            "code": codes,
+            "mase": backtest.mase(rate_obs, np.exp(old.median()), rate_in),
+            "mase_sd": backtest.mase(rate_obs, new.mean_exp(), rate_in),
+            "mase_naive": backtest.mase(rate_obs, naive, rate_in),
+            "coverage": coverage(old),
+            "coverage_sd": coverage(new),
+        }
+    )
+
+
 def compare_families(nat) -> None:
     from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-    bt = backtest.backtest(nat.counts, nat.population, nat.codes, nat.starts)
+    bt = single_origin(nat)
     fit_m = pd.period_range("2012-01", "2017-12", freq="M")
     test_m = pd.period_range("2018-01", "2019-12", freq="M")
     rows = []
@@ -206,8 +252,8 @@ def compare_families(nat) -> None:
             ci = np.exp(f.conf_int(alpha=0.05))
             fc = np.exp(f.predicted_mean)
             # local level with drift and fixed month effects: ARIMA(0,1,1) errors, month dummies
-            dm = national.design_matrix(fm)[:, 2:]
-            dt = national.design_matrix(test_m)[:, 2:]
+            dm = validation.design_matrix(fm)[:, 2:]
+            dt = validation.design_matrix(test_m)[:, 2:]
             r2 = SARIMAX(y, exog=dm, order=(0, 1, 1), trend="t").fit(disp=0)
             f2 = r2.get_forecast(len(test_m), exog=dt)
             ci2 = np.exp(f2.conf_int(alpha=0.05))
@@ -225,7 +271,12 @@ def compare_families(nat) -> None:
     print(f"  {len(d)} series (statsmodels fits of both families took {t_air:.1f} s)")
     print(f"  {'model':44s} {'median MASE':>12s} {'beats naive':>12s} {'95% coverage':>13s}")
     print(
-        f"  {'trend + month + AR(1), phi integrated (used)':44s} {d['mase'].median():12.3f} "
+        f"  {'seasonal differences + AR(1), drift (used)':44s} {d['mase_sd'].median():12.3f} "
+        f"{int((d['mase_sd'] < d['mase_naive']).sum()):>9d}/{len(d)} "
+        f"{100 * d['coverage_sd'].mean():12.1f}%"
+    )
+    print(
+        f"  {'trend + month + AR(1) (used before issue 12)':44s} {d['mase'].median():12.3f} "
         f"{int((d['mase'] < d['mase_naive']).sum()):>9d}/{len(d)} {100 * d['coverage'].mean():12.1f}%"
     )
     print(

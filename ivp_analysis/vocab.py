@@ -27,7 +27,6 @@ TEST_VERDICTS = (VERDICT_UP, VERDICT_DOWN, VERDICT_WITHIN, VERDICT_NA)
 #: Verdicts of observed against expected (COVID-19 counterfactuals), in Dutch.
 VERDICT_BELOW = "lager dan verwacht"
 VERDICT_ABOVE = "hoger dan verwacht"
-VERDICT_MIXED = "wisselend (lager en hoger)"
 
 # --------------------------------------------------------------------------- indicator status
 STATUS_IMPROVED = "improved"
@@ -183,3 +182,18 @@ NOTE_DIGITAL_DESK = "digitaal aangifteloket vanaf april 2020"
 #: Interval methods of ``covid_municipal.csv`` (``interval_method``).
 INTERVAL_PLUGIN = "plug-in"
 INTERVAL_MIXTURE = "dispersie-mengsel"
+#: Verdict of a national series whose model did not pass the back-test (no verdict).
+VERDICT_NO_MODEL = "geen oordeel: model onvoldoende"
+#: The model that gives a national series its verdicts (``model`` of covid_national/summary.csv).
+MODEL_NL: dict[str, str] = {
+    "seasonal_ar1": "seizoensverschil met AR(1)",
+    "seasonal_naive": "seizoensnaïef",
+    "none": "geen",
+}
+#: Why a series does not get the seasonal AR(1) model (``model_reason``, joined by "; ").
+MODEL_REASON_NL: dict[str, str] = {
+    "no_backtest": "reeks te kort voor een back-test",
+    "not_better_than_naive": "model niet nauwkeuriger dan seizoensnaïef in de back-test",
+    "low_coverage": "95%-interval van het model hield minder dan 85 % van de back-testmaanden",
+    "naive_low_coverage": "95%-interval van seizoensnaïef hield minder dan 85 % van de back-testmaanden",
+}

@@ -11,10 +11,14 @@ pandemic months, and compare observed with expected.
 * :mod:`~ivp_analysis.covid.phases`: phase table of the Dutch measures, month -> phase, declared
   series breaks;
 * :mod:`~ivp_analysis.covid.data`: national monthly series, normalised rates, which types to model;
-* :mod:`~ivp_analysis.covid.national`: national counterfactuals (trend, month effects, AR(1)
-  errors; :mod:`ivp_analysis.stats.ar1`), decision rule, sums per phase and year;
-* :mod:`~ivp_analysis.covid.backtest` and :mod:`~ivp_analysis.covid.sensitivity`: how far the
-  national model can be trusted;
+* :mod:`~ivp_analysis.covid.series`: :func:`counterfactual`, the counterfactual of any
+  monthly or weekly series (seasonal differences with AR(1) errors,
+  :mod:`ivp_analysis.stats.forecast`), gated by a rolling back-test
+  (:mod:`~ivp_analysis.covid.backtest`);
+* :mod:`~ivp_analysis.covid.national`: the national series through it, decision rule, sums
+  per phase and year with the verdict of their own interval;
+* :mod:`~ivp_analysis.covid.sensitivity`: the verdicts under another intervention month or
+  pre-period, and the range of the digital-desk series across pre-periods;
 * :mod:`~ivp_analysis.covid.municipal`: yearly count models for every municipality at once;
 * :mod:`~ivp_analysis.covid.nuisance`: national nuisance registrations, for context;
 * :mod:`~ivp_analysis.covid.validation`: simulations and reference fits (tests only).
@@ -32,21 +36,33 @@ import pandas as pd
 
 from ivp_analysis import codes as _codes
 from ivp_analysis import datasets
-from ivp_analysis.covid.backtest import backtest as _backtest
-from ivp_analysis.covid.data import NationalData, history_table, prepare_national
+from ivp_analysis.covid.data import NationalData, history_table, national_years, prepare_national
 from ivp_analysis.covid.municipal import (
     check_municipal_pre_period,
     municipal_counterfactual,
     municipal_series,
 )
-from ivp_analysis.covid.national import national_counterfactual, phase_summary
+from ivp_analysis.covid.national import multiplicity, national_counterfactual, phase_summary
 from ivp_analysis.covid.nuisance import national_nuisance
 from ivp_analysis.covid.phases import first_lockdown_month, load_phases, measure_years
+from ivp_analysis.covid.sensitivity import pre_start_range
 from ivp_analysis.covid.sensitivity import sensitivity as _sensitivity
+from ivp_analysis.covid.series import (
+    CounterfactualModel,
+    counterfactual,
+    counterfactual_model,
+)
 from ivp_analysis.covid.settings import NationalSettings
-from ivp_analysis.stats.ar1 import AR1Fit, AR1Predictive
 
-__all__ = ["CovidAnalysis", "NationalSettings", "analyse", "load_phases"]
+__all__ = [
+    "CounterfactualModel",
+    "CovidAnalysis",
+    "NationalSettings",
+    "analyse",
+    "counterfactual",
+    "counterfactual_model",
+    "load_phases",
+]
 
 #: Years of observed history shown before the intervention year in the national figures.
 HISTORY_YEARS = 3
@@ -65,8 +81,10 @@ class CovidAnalysis:
     min_monthly_count: float
     national: pd.DataFrame  # covid_national.csv
     summary: pd.DataFrame  # covid_summary.csv
-    backtest: pd.DataFrame  # back-test scores per code
-    backtest_period: tuple[str, str]  # last fitted month, last forecast month
+    backtest: pd.DataFrame  # rolling back-test per code: scores, model, usable, reason
+    multiplicity: dict  # the national family of series-months and its expected false flags
+    national_years: pd.DataFrame  # covid_national_years.csv
+    desk_range: pd.DataFrame  # digital-desk series across pre-period starts
     history: pd.DataFrame  # observed rates from history_start, for the figures
     history_start: str
     first_lockdown_month: str  # first month of the window whose phase is a lockdown ("" if none)
@@ -78,8 +96,7 @@ class CovidAnalysis:
     eval_years: tuple[int, ...]  # calendar years of the measures (municipal model)
     own_series: pd.DataFrame  # the municipality's yearly counts per code
     nuisance: pd.DataFrame  # national nuisance registrations per type and year
-    predictive: AR1Predictive = field(repr=False)
-    fit: AR1Fit = field(repr=False)
+    fitted: CounterfactualModel = field(repr=False)  # national counterfactuals of the window
 
     @property
     def labels(self) -> pd.Series:
@@ -101,6 +118,7 @@ class CovidAnalysis:
         return {
             "covid_national": self.national,
             "covid_summary": self.summary,
+            "covid_national_years": self.national_years,
             "covid_municipal": self.municipal,
         }
 
@@ -112,8 +130,6 @@ def analyse(
     codes: list[str] | None = None,
     focus: list[str] | tuple[str, ...] = (),
     min_monthly_count: float = 100.0,
-    backtest_fit_end: str = "2017-12",
-    backtest_end: str = "2019-12",
     sensitivity_pre_start: str = "2015-01",
     municipal_pre_years: tuple[int, int] = (2012, 2019),
 ) -> CovidAnalysis:
@@ -131,8 +147,6 @@ def analyse(
         Codes the chapter shows large; codes that are not modelled are left out.
     min_monthly_count : float
         Minimum mean number of crimes a month in the pre-period for a national model.
-    backtest_fit_end, backtest_end : str
-        Back-test: fit up to and including ``backtest_fit_end``, forecast to ``backtest_end``.
     sensitivity_pre_start : str
         Later start of the pre-period in the sensitivity analysis.
     municipal_pre_years : (int, int)
@@ -147,13 +161,7 @@ def analyse(
     eval_years = measure_years(phases)
     check_municipal_pre_period(*municipal_pre_years, eval_years[0])
     national = _national_part(
-        settings,
-        phases,
-        codes,
-        min_monthly_count,
-        backtest_fit_end,
-        backtest_end,
-        sensitivity_pre_start,
+        settings, phases, codes, min_monthly_count, sensitivity_pre_start, eval_years
     )
     mcrime, mpop = datasets.municipal_crime(), datasets.municipal_population()
     return CovidAnalysis(
@@ -175,15 +183,9 @@ def analyse(
 
 
 def _national_part(
-    s: NationalSettings,
-    phases,
-    codes,
-    min_monthly_count,
-    backtest_fit_end,
-    backtest_end,
-    sensitivity_pre_start,
+    s: NationalSettings, phases, codes, min_monthly_count, sensitivity_pre_start, eval_years
 ) -> dict:
-    """Run the national models, the back-test and the sensitivity analysis (fields of the result)."""
+    """Run the national models, the sensitivity analysis and the context tables (result fields)."""
     nat = prepare_national(
         datasets.get("national_monthly_crime"),
         datasets.get("national_population_monthly"),
@@ -191,25 +193,14 @@ def _national_part(
         min_mean=min_monthly_count,
         codes=codes,
     )
-    bt = _backtest(
-        nat.counts,
-        nat.population,
-        nat.codes,
-        nat.starts,
-        fit_start=s.pre_start,
-        fit_end=backtest_fit_end,
-        test_end=backtest_end,
-        level=s.level,
-        level_strict=s.level_strict,
-        min_run=s.min_run,
-    )
-    national, predictive, fit = national_counterfactual(
+    national, fitted = national_counterfactual(
         nat.counts, nat.population, nat.codes, nat.starts, s, nat.labels, phases
     )
-    summary = phase_summary(national, predictive, s, phases, bt, nat.breaks)
+    summary = phase_summary(national, fitted, s, phases, nat.breaks)
     history_start = f"{pd.Period(s.intervention, 'M').year - HISTORY_YEARS}-01"
-    window = pd.period_range(s.intervention, s.forecast_end, freq="M")
-    lockdown = first_lockdown_month(window, phases)
+    lockdown = first_lockdown_month(
+        pd.period_range(s.intervention, s.forecast_end, freq="M"), phases
+    )
     overview, changes = _sensitivity(
         nat.counts,
         nat.population,
@@ -221,13 +212,19 @@ def _national_part(
         nat.breaks,
         pre_start_alt=sensitivity_pre_start,
         month=lockdown,
+        backtest=fitted.backtest,
     )
+    years = sorted(set(fitted.periods.year))
     return {
         "data": nat,
         "national": national,
         "summary": summary,
-        "backtest": bt,
-        "backtest_period": (backtest_fit_end, backtest_end),
+        "backtest": fitted.backtest.rename_axis("code").reset_index(),
+        "multiplicity": multiplicity(national, fitted, s.level_strict),
+        "national_years": national_years(
+            nat.counts, nat.labels, nat.codes, range(eval_years[0] - 1, eval_years[-1] + 1)
+        ),
+        "desk_range": pre_start_range(nat.counts, nat.population, nat.starts, s, nat.labels, years),
         "history": history_table(
             nat.counts, nat.population, nat.codes, history_start, s.forecast_end
         ),
@@ -236,6 +233,5 @@ def _national_part(
         "sensitivity": overview,
         "sensitivity_changes": changes,
         "sensitivity_pre_start": sensitivity_pre_start,
-        "predictive": predictive,
-        "fit": fit,
+        "fitted": fitted,
     }

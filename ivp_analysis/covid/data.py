@@ -368,3 +368,53 @@ def history_table(counts, population, codes, first: str, last: str) -> pd.DataFr
     out.columns = ["month", "code", "rate"]
     out["month"] = out["month"].astype(str)
     return out
+
+
+def national_years(
+    counts: pd.DataFrame, labels: pd.Series, codes: list[str], years
+) -> pd.DataFrame:
+    """Calendar-year totals of the national series, summed from the monthly counts.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Months x codes (:func:`national_monthly`).
+    years : sequence of int
+        The years to show; the change of the first one needs the year before it.
+
+    Returns
+    -------
+    DataFrame
+        ``code, label, year, count, change_vs_previous``: one row per code and year, the change
+        against the previous year in percent with one decimal (empty when a year lacks months).
+
+    Examples
+    --------
+    >>> idx = pd.period_range("2018-01", "2020-12", freq="M")
+    >>> c = pd.DataFrame({"a": [10.0] * 12 + [11.0] * 12 + [8.25] * 12}, index=idx)
+    >>> national_years(c, pd.Series({"a": "A"}), ["a"], [2019, 2020]).values.tolist()
+    [['a', 'A', 2019, 132.0, 10.0], ['a', 'A', 2020, 99.0, -25.0]]
+    """
+    years = list(years)
+    span = range(years[0] - 1, years[-1] + 1)
+    rows = []
+    for code in codes:
+        s = counts[code]
+        totals = {}
+        for y in span:
+            months = s[s.index.year == y]
+            totals[y] = (
+                float(months.sum()) if len(months) == 12 and months.notna().all() else np.nan
+            )
+        for y in years:
+            change = round(100 * (totals[y] / totals[y - 1] - 1), 1)
+            rows.append(
+                {
+                    "code": code,
+                    "label": labels.get(code, ""),
+                    "year": y,
+                    "count": totals[y],
+                    "change_vs_previous": change,
+                }
+            )
+    return pd.DataFrame(rows, columns=["code", "label", "year", "count", "change_vs_previous"])

@@ -1,13 +1,14 @@
 """National monthly counterfactuals: expected counts without COVID-19, their intervals and sums.
 
-For each crime type the log of the normalised rate per 100,000 inhabitants is a linear trend plus
-month-of-year effects with AR(1) errors (:func:`design_matrix`), fitted on the pre-period for all
-types at once and forecast with the predictive distribution of :mod:`ivp_analysis.stats.ar1`,
-which integrates over the AR coefficient. A month is significant under the decision rule of
-:mod:`ivp_analysis.stats.runs` (at least ``min_run`` consecutive months outside the strict
-interval on the same side). :func:`phase_summary` sums observed and expected over the phases,
-the calendar years and the whole window, with intervals of the sums simulated from the joint
-forecast distribution. Method notes: ``docs/covid.md``.
+Each crime type's monthly count goes through :func:`ivp_analysis.covid.counterfactual` with the
+population and the month length as exposure, so the model works on the log of the rate per
+100,000 inhabitants per average month: seasonal differences with AR(1) errors and drift, the AR
+coefficient integrated out, checked against seasonal naive in a rolling back-test of the
+pre-period, which decides per type which model may give verdicts (``docs/covid.md``). A month is
+significant under the decision rule of :mod:`ivp_analysis.stats.runs`; :func:`phase_summary`
+sums observed and expected over the phases, the calendar years and the whole window, with
+intervals of the sums from the joint predictive distribution, and gives each period the verdict
+of its own interval.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ import numpy as np
 import pandas as pd
 
 from ivp_analysis import cache
-from ivp_analysis.covid.data import to_rate_factor
+from ivp_analysis.covid.data import PER_INHABITANTS, month_length_factor
 from ivp_analysis.covid.phases import MODEL_FILES, load_breaks, load_phases, month_phase
+from ivp_analysis.covid.series import CounterfactualModel, counterfactual_model
 from ivp_analysis.covid.settings import NationalSettings
-from ivp_analysis.stats.ar1 import AR1Fit, AR1Predictive, fit_ar1_regression, predictive_ar1
-from ivp_analysis.stats.runs import significant_runs
 from ivp_analysis.vocab import (
+    MODEL_NL,
+    MODEL_REASON_NL,
     MONTHS_NL,
     NOTE_DECLARED_BREAK,
     NOTE_DIGITAL_DESK,
@@ -35,49 +37,54 @@ from ivp_analysis.vocab import (
     SUM_BELOW,
     VERDICT_ABOVE,
     VERDICT_BELOW,
-    VERDICT_MIXED,
+    VERDICT_NA,
+    VERDICT_NO_MODEL,
     VERDICT_WITHIN,
 )
 
 #: Codes of the series that the police's digital reporting desk (April 2020) affects: cybercrime
 #: and online fraud ("horizontale fraude"); their notes and the chapter say so.
 DIGITAL_DESK_CODES = ("3.7.4", "3.9.1")
+#: Draws from the joint predictive distribution for the intervals of period sums.
+N_SIM = 4000
 
 
-def design_matrix(months, origin: str = "2012-01") -> np.ndarray:
-    """Design of the national model: intercept, linear trend (years since ``origin``), and 11
-    month-of-year dummies (January is the reference).
+def exposure_frame(population: pd.Series, months) -> pd.Series:
+    """The exposure that turns a month's count into the normalised rate per 100,000.
+
+    ``count / exposure = count / population x 100,000 x (365.25 / 12) / days in month``.
 
     Examples
     --------
-    >>> X = design_matrix(pd.period_range("2012-01", "2012-03", freq="M"))
-    >>> X.shape, X[2, :4].tolist()
-    ((3, 13), [1.0, 0.16666666666666666, 0.0, 1.0])
+    >>> m = pd.period_range("2020-02", periods=1, freq="M")
+    >>> round(float(exposure_frame(pd.Series([17_400_000.0], index=m), m).iloc[0]), 4)
+    165.7823
     """
     months = pd.PeriodIndex(months, freq="M")
-    t = (
-        (months.year - pd.Period(origin, "M").year) * 12
-        + months.month
-        - pd.Period(origin, "M").month
+    pop = population.reindex(months).to_numpy(float)
+    return pd.Series(pop / PER_INHABITANTS / month_length_factor(months), index=months)
+
+
+def fit_national(
+    counts, population, codes, starts, settings: NationalSettings, backtest=None, model=None
+) -> CounterfactualModel:
+    """Fit the counterfactual of every code (pre-period from its own start) to the forecast end."""
+    s = settings
+    months = pd.period_range(s.pre_start, s.forecast_end, freq="M")
+    series = counts.reindex(months)[codes].astype(float)
+    for c in codes:
+        series.loc[months < pd.Period(max(starts[c], s.pre_start), "M"), c] = np.nan
+    return counterfactual_model(
+        series,
+        fit_end=s.pre_end,
+        forecast_end=s.forecast_end,
+        exposure=exposure_frame(population, months),
+        level=s.level,
+        level_strict=s.level_strict,
+        min_run=s.min_run,
+        backtest=backtest,
+        model=model,
     )
-    cols = [np.ones(len(months)), np.asarray(t, float) / 12.0]
-    cols += [(np.asarray(months.month) == m).astype(float) for m in range(2, 13)]
-    return np.column_stack(cols)
-
-
-def _fit_and_forecast(counts, population, codes, starts, fit_start, fit_end, fc_end, method):
-    """Fit the log-rate model per code from its start to ``fit_end``; forecast to ``fc_end``."""
-    fit_months = pd.period_range(fit_start, fit_end, freq="M")
-    fc_months = pd.period_range(pd.Period(fit_end, "M") + 1, fc_end, freq="M")
-    factor_fit = to_rate_factor(population.reindex(fit_months), fit_months)
-    Y = np.log(counts.reindex(fit_months)[codes].to_numpy(float).T * factor_fit)
-    for i, c in enumerate(codes):
-        Y[i, fit_months < pd.Period(max(starts[c], fit_start), "M")] = np.nan
-    X = design_matrix(fit_months)
-    Xf = design_matrix(fc_months)
-    fit = fit_ar1_regression(Y, X, method=method)
-    pred = predictive_ar1(Y, X, Xf, method=method)
-    return fit, pred, fc_months, Y
 
 
 @cache.memoize("covid", files=MODEL_FILES)
@@ -89,30 +96,33 @@ def national_counterfactual(
     settings: NationalSettings,
     labels: pd.Series | None = None,
     phases: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, AR1Predictive, AR1Fit]:
+    backtest: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, CounterfactualModel]:
     """Expected counts without COVID-19 per code and month, with intervals and the decision rule.
 
     Parameters
     ----------
-    counts, population : from :func:`national_monthly`
-    codes, starts : from :func:`select_codes`
+    counts, population : from :func:`~ivp_analysis.covid.data.national_monthly`
+    codes, starts : from :func:`~ivp_analysis.covid.data.select_codes`
     settings : NationalSettings
     labels : Series, optional
         Dutch label per code.
     phases : DataFrame, optional
-        Phase table (default :func:`load_phases`).
+        Phase table (default :func:`~ivp_analysis.covid.phases.load_phases`).
+    backtest : DataFrame, optional
+        The back-test and model choice of an earlier run (reused by the sensitivity analysis).
 
     Returns
     -------
     table : DataFrame
         One row per code and month from the intervention month to the forecast end:
         ``code, month, observed, expected, lower_95, upper_95, lower_99, upper_99, phase``, then
-        ``label, phase_label, to_rate, pct_difference, side, significant``. Counts are crimes
-        in the month; multiply by ``to_rate`` for the normalised rate per 100,000.
-    predictive : AR1Predictive
-        On the log-rate scale, for the months of the table (for intervals of sums).
-    fit : AR1Fit
-        Point estimates (``phi`` and the coefficients) of each code's model.
+        ``label, phase_label, to_rate, pct_difference, side, significant, model``. Counts are
+        crimes in the month; multiply by ``to_rate`` for the normalised rate per 100,000.
+        ``expected`` is the mean of the predictive distribution; ``significant`` is false for a
+        type whose model did not pass the back-test (``model`` "geen").
+    model : CounterfactualModel
+        For the months of the table (intervals of sums, back-test, model per code).
     """
     s = settings
     phases = load_phases() if phases is None else phases
@@ -121,55 +131,45 @@ def national_counterfactual(
             f"forecast end {s.forecast_end} is after the last month with a population "
             f"({population.dropna().index.max()}; CBS 83474NED)"
         )
-    fit, pred, months, _Y = _fit_and_forecast(
-        counts, population, codes, starts, s.pre_start, s.pre_end, s.forecast_end, s.method
-    )
-    factor = to_rate_factor(population.reindex(months), months)
-    obs = counts.reindex(months)[codes].to_numpy(float).T
-    lo1, hi1 = pred.interval(s.level)
-    lo2, hi2 = pred.interval(s.level_strict)
-    to_count = 1 / factor[None, :]
-    expected = np.exp(pred.median()) * to_count
-    side = np.where(obs < np.exp(lo2) * to_count, -1, np.where(obs > np.exp(hi2) * to_count, 1, 0))
-    side = np.where(np.isfinite(obs), side, 0)
-    window = months >= pd.Period(s.intervention, "M")
-    sig = np.zeros_like(side, dtype=bool)
-    sig[:, window] = significant_runs(side[:, window], s.min_run)
+    fitted = fit_national(counts, population, codes, starts, s, backtest)
+    fitted = fitted.window(fitted.periods >= pd.Period(s.intervention, "M"))
+    t = fitted.table(s.level, s.level_strict, s.min_run)
+    months = fitted.periods
     phase = month_phase(months, phases).to_numpy()
     plabel = dict(zip(phases["phase_id"], phases["label"], strict=True))
-    S, H = obs.shape
+    S, H = fitted.observed.shape
     df = pd.DataFrame(
         {
             "code": np.repeat(codes, H),
             "month": np.tile(months.astype(str), S),
-            "observed": obs.ravel(),
-            "expected": expected.ravel(),
-            s.col("lower"): (np.exp(lo1) * to_count).ravel(),
-            s.col("upper"): (np.exp(hi1) * to_count).ravel(),
-            s.col("lower", True): (np.exp(lo2) * to_count).ravel(),
-            s.col("upper", True): (np.exp(hi2) * to_count).ravel(),
+            "observed": t["observed"].to_numpy(),
+            "expected": t["expected"].to_numpy(),
+            s.col("lower"): t[s.col("lower")].to_numpy(),
+            s.col("upper"): t[s.col("upper")].to_numpy(),
+            s.col("lower", True): t[s.col("lower", True)].to_numpy(),
+            s.col("upper", True): t[s.col("upper", True)].to_numpy(),
             "phase": np.tile(phase, S),
             "label": np.repeat([labels.get(c, "") if labels is not None else "" for c in codes], H),
             "phase_label": [plabel.get(x, "") for x in np.tile(phase, S)],
-            "to_rate": np.tile(factor, S),
-            "pct_difference": (100 * (obs / expected - 1)).ravel(),
-            "side": side.ravel(),
-            "significant": sig.ravel(),
-            "_in_window": np.tile(window, S),
+            "to_rate": (1 / fitted.exposure).ravel(),
+            "pct_difference": (100 * (t["observed"] / t["expected"] - 1)).to_numpy(),
+            "side": t[f"outside_{100 * s.level_strict:g}"].to_numpy(),
+            "significant": t["flagged"].to_numpy(),
+            "model": np.repeat([MODEL_NL[x] for x in fitted.model], H),
         }
     )
-    df = df[df.pop("_in_window")].reset_index(drop=True)
-    return df, pred.window(window), fit
+    return df, fitted
 
 
-def _verdict(sides_sig: np.ndarray) -> str:
-    low = bool(np.any(sides_sig < 0))
-    high = bool(np.any(sides_sig > 0))
-    if low and high:
-        return VERDICT_MIXED
-    if low:
+def _verdict(observed: float, expected: float, lower: float, upper: float, usable: bool) -> str:
+    """The verdict of a period: its own interval, never against the sign of its difference."""
+    if not usable:
+        return VERDICT_NO_MODEL
+    if not np.isfinite(observed):
+        return VERDICT_NA
+    if observed < lower and observed < expected:
         return VERDICT_BELOW
-    if high:
+    if observed > upper and observed > expected:
         return VERDICT_ABOVE
     return VERDICT_WITHIN
 
@@ -219,45 +219,53 @@ def summary_periods(months: pd.PeriodIndex, phase: np.ndarray, phases: pd.DataFr
     return periods
 
 
-def _sum_limits(predictive, to_count, P, level, n_sim, seed) -> np.ndarray:
-    """Central ``level`` limits (2, codes, periods) of the period sums, from simulated paths."""
-    if not n_sim:
-        return np.full((2, to_count.shape[0], P.shape[1]), np.nan)
-    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
-    draws = np.exp(predictive.simulate(n_sim, seed)) * to_count[:, None, :]
-    sums = draws @ P  # (codes, n_sim, periods)
-    return np.quantile(sums, [lo_q, hi_q], axis=1)
+def _reason_text(codes: str) -> str:
+    return "; ".join(MODEL_REASON_NL[c] for c in str(codes).split(";") if c)
 
 
-def _backtest_lookup(scores: pd.DataFrame | None):
-    """Return ``get(code, column)``: a back-test score, or NaN where there is none."""
-    bt = scores.set_index("code") if scores is not None else pd.DataFrame()
-
-    def get(code, col):
-        if code in bt.index and pd.notna(bt.loc[code, col]):
-            return bt.loc[code, col]
-        return np.nan
-
-    return get
+def _code_columns(fitted: CounterfactualModel, level: float, level_strict: float, notes) -> dict:
+    """Per code: the back-test scores and the model, as columns of the summary."""
+    b = fitted.backtest
+    lev, strict = f"{100 * level:g}", f"{100 * level_strict:g}"
+    return {
+        code: {
+            "model": MODEL_NL[r["model"]],
+            "model_reason": _reason_text(r["reason"]),
+            "mase": r.get("mase", np.nan),
+            "mase_naive": r.get("mase_naive", np.nan),
+            "relative_mae": r.get("relative_mae", np.nan),
+            "beats_naive": None if pd.isna(r.get("relative_mae")) else bool(r["relative_mae"] < 1),
+            f"backtest_coverage_{lev}": r.get(f"coverage_{lev}", np.nan),
+            f"backtest_coverage_{lev}_naive": r.get(f"coverage_{lev}_naive", np.nan),
+            f"backtest_coverage_{strict}": r.get(f"coverage_{strict}", np.nan),
+            "backtest_origins": int(r.get("origins", 0)),
+            "backtest_rule_rate": r.get(
+                "rule_rate_naive" if r["model"] == "seasonal_naive" else "rule_rate", np.nan
+            ),
+            "note": notes.get(code, ""),
+        }
+        for code, r in b.iterrows()
+    }
 
 
 @cache.memoize("covid", files=MODEL_FILES)
 def phase_summary(
     national: pd.DataFrame,
-    predictive: AR1Predictive,
+    fitted: CounterfactualModel,
     settings: NationalSettings,
     phases: pd.DataFrame | None = None,
-    backtest_scores: pd.DataFrame | None = None,
     breaks: pd.DataFrame | None = None,
-    n_sim: int = 2000,
+    n_sim: int = N_SIM,
     seed: int = 20200312,
 ) -> pd.DataFrame:
     """Sum observed and expected over each phase, each calendar year and the whole window.
 
-    The verdict of a period comes from the decision rule: ``lager dan verwacht`` when at least
-    one of its months belongs to a run of ``min_run`` months below the strict interval (and
-    none above), ``hoger dan verwacht`` likewise, ``wisselend`` when both occur. The interval of
-    a sum is simulated from the joint forecast distribution (seeded).
+    The expected sum is the mean of the predictive distribution of the sum; its ``level``
+    interval comes from joint draws (seeded), and the period's verdict from that interval:
+    ``lager dan verwacht`` when the observed sum lies below it, ``hoger dan verwacht`` above,
+    else ``binnen normale schommeling``, so a verdict never contradicts the sign of its
+    difference; "geen oordeel: model onvoldoende" for a type without a model. The months that
+    are significant under the decision rule are counted per direction next to it.
 
     Returns
     -------
@@ -265,33 +273,31 @@ def phase_summary(
         ``code, phase, observed, expected, pct_difference, verdict, mase`` then ``label,
         period_type, phase_label, first_month, last_month, months, months_significant_below,
         months_significant_above, lower_95, upper_95, sum_outside, mase_naive, beats_naive,
-        backtest_coverage_95, backtest_rule_fired, note`` (see ``docs/covid.md``).
+        backtest_coverage_95, backtest_rule_rate, note, model, model_reason, relative_mae,
+        backtest_coverage_95_naive, backtest_coverage_99, backtest_origins``
+        (see ``docs/covid.md``).
     """
     s = settings
     phases = load_phases() if phases is None else phases
     breaks = load_breaks() if breaks is None else breaks
-    codes = list(dict.fromkeys(national["code"]))
-    months = pd.PeriodIndex(national.loc[national["code"] == codes[0], "month"], freq="M")
-    shape = (len(codes), len(months))
-    obs = national["observed"].to_numpy(float).reshape(shape)
-    to_count = 1 / national["to_rate"].to_numpy(float).reshape(shape)
-    exp_ = national["expected"].to_numpy(float).reshape(shape)
+    codes = list(fitted.names)
+    months = fitted.periods
+    obs = fitted.observed
     side_sig = np.where(national["significant"].to_numpy(bool), national["side"].to_numpy(int), 0)
-    side_sig = side_sig.reshape(shape)
+    side_sig = side_sig.reshape(obs.shape)
     phase = national.loc[national["code"] == codes[0], "phase"].to_numpy()
     periods = summary_periods(months, phase, phases)
-    notes = _code_notes(breaks)
-    lab = dict(zip(national["code"], national["label"], strict=False))
-    from_bt = _backtest_lookup(backtest_scores)
     P = np.column_stack([m for *_x, m in periods]).astype(float)  # months x periods
-    lims = _sum_limits(predictive, to_count, P, s.level, n_sim, seed)
+    expected, lower, upper = fitted.period_sums(P, s.level, n_sim, seed)
+    observed = np.where(np.isfinite(obs), obs, 0) @ P
+    per_code = _code_columns(fitted, s.level, s.level_strict, _code_notes(breaks))
+    lab = dict(zip(national["code"], national["label"], strict=False))
+    usable = fitted.usable
     rows = []
     for i, code in enumerate(codes):
         for j, (pid, ptype, plabel, m) in enumerate(periods):
-            o, e = obs[i, m].sum(), exp_[i, m].sum()
-            lo, hi = float(lims[0, i, j]), float(lims[1, i, j])
-            beats = from_bt(code, "beats_naive")
-            fired = from_bt(code, "rule_fired")
+            o, e, lo, hi = observed[i, j], expected[i, j], lower[i, j], upper[i, j]
+            verdict = _verdict(o, e, lo, hi, usable[i])
             rows.append(
                 {
                     "code": code,
@@ -299,8 +305,7 @@ def phase_summary(
                     "observed": o,
                     "expected": e,
                     "pct_difference": 100 * (o / e - 1),
-                    "verdict": _verdict(side_sig[i, m]),
-                    "mase": from_bt(code, "mase"),
+                    "verdict": verdict,
                     "label": lab.get(code, ""),
                     "period_type": ptype,
                     "phase_label": plabel,
@@ -311,15 +316,73 @@ def phase_summary(
                     "months_significant_above": int((side_sig[i, m] > 0).sum()),
                     s.col("lower"): lo,
                     s.col("upper"): hi,
-                    "sum_outside": SUM_BELOW if o < lo else (SUM_ABOVE if o > hi else ""),
-                    "mase_naive": from_bt(code, "mase_naive"),
-                    "beats_naive": None if pd.isna(beats) else bool(beats),
-                    "backtest_coverage_95": from_bt(code, "coverage"),
-                    "backtest_rule_fired": None if pd.isna(fired) else bool(fired),
-                    "note": notes.get(code, ""),
+                    "sum_outside": _SUM_SIDE.get(verdict, ""),
+                    **per_code[code],
                 }
             )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    first = _summary_columns(s)
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+#: The side word of a period sum outside its interval, per verdict.
+_SUM_SIDE = {VERDICT_BELOW: SUM_BELOW, VERDICT_ABOVE: SUM_ABOVE}
+
+
+def _summary_columns(s: NationalSettings) -> list[str]:
+    """The first columns of the summary, in the order of the table before issue 12 (new ones follow)."""
+    return [
+        "code",
+        "phase",
+        "observed",
+        "expected",
+        "pct_difference",
+        "verdict",
+        "mase",
+        "label",
+        "period_type",
+        "phase_label",
+        "first_month",
+        "last_month",
+        "months",
+        "months_significant_below",
+        "months_significant_above",
+        s.col("lower"),
+        s.col("upper"),
+        "sum_outside",
+        "mase_naive",
+        "beats_naive",
+        f"backtest_coverage_{100 * s.level:g}",
+        "backtest_rule_rate",
+        "note",
+    ]
+
+
+def multiplicity(national: pd.DataFrame, fitted: CounterfactualModel, level_strict: float) -> dict:
+    """Size of the national family of series-months and the false flags to expect by chance.
+
+    Returns the number of series with a model (``series``), window months (``months``),
+    series-months (``tests``), months expected outside the strict interval by chance
+    (``expected_outside``: ``tests x (1 - level_strict)``), months observed outside it
+    (``outside``), series flagged by the rule (``flagged_series``) and the number of series the
+    rule would flag without any effect, from the rolling back-test of each series' model
+    (``expected_flagged_series``: the sum of their back-test rule rates).
+    """
+    usable = fitted.usable
+    b = fitted.backtest
+    rate = np.where(b["model"] == "seasonal_naive", b.get("rule_rate_naive"), b.get("rule_rate"))
+    codes = [c for c, u in zip(fitted.names, usable, strict=True) if u]
+    d = national[national["code"].isin(codes)]
+    months = len(fitted.periods)
+    return {
+        "series": len(codes),
+        "months": months,
+        "tests": len(codes) * months,
+        "expected_outside": len(codes) * months * (1 - level_strict),
+        "outside": int((d["side"] != 0).sum()),
+        "flagged_series": int(d.groupby("code")["significant"].any().sum()),
+        "expected_flagged_series": float(np.nansum(np.asarray(rate, float)[usable])),
+    }
 
 
 def _code_notes(breaks: pd.DataFrame) -> dict[str, str]:

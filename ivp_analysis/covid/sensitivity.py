@@ -6,10 +6,19 @@ import numpy as np
 import pandas as pd
 
 from ivp_analysis import cache
-from ivp_analysis.covid.national import national_counterfactual, phase_summary
+from ivp_analysis.covid.backtest import MODEL_SEASONAL_AR1
+from ivp_analysis.covid.national import (
+    DIGITAL_DESK_CODES,
+    fit_national,
+    national_counterfactual,
+    phase_summary,
+)
 from ivp_analysis.covid.phases import MODEL_FILES
 from ivp_analysis.covid.settings import NationalSettings
 from ivp_analysis.vocab import PERIOD_TOTAL
+
+#: Draws for the interval sums of a variant (the base analysis uses more).
+N_SIM_VARIANT = 1000
 
 #: Variants of the sensitivity analysis, in the order they are shown: the analysis itself, the
 #: intervention a month earlier and a month later, and a later start of the pre-period.
@@ -72,8 +81,11 @@ def sensitivity(
     breaks=None,
     pre_start_alt: str = "2015-01",
     month: str = "",
+    backtest: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rerun the national analysis under each variant of :func:`variant_settings`.
+
+    Each series keeps the model that the base analysis' back-test chose (``backtest``).
 
     Returns
     -------
@@ -87,13 +99,13 @@ def sensitivity(
     overview, changes = [], []
     for name, st in variant_settings(settings, pre_start_alt).items():
         st_starts = {c: max(v, st.pre_start) for c, v in starts.items()}
-        nat, pred, _ = national_counterfactual(
-            counts, population, codes, st_starts, st, phases=phases
+        nat, fitted = national_counterfactual(
+            counts, population, codes, st_starts, st, phases=phases, backtest=backtest
         )
         if name == VARIANT_BASE:
             summ = base_summary
         else:
-            summ = phase_summary(nat, pred, st, phases=phases, breaks=breaks, n_sim=0)
+            summ = phase_summary(nat, fitted, st, phases=phases, breaks=breaks, n_sim=N_SIM_VARIANT)
         tot = summ[summ["period_type"] == PERIOD_TOTAL].set_index("code")
         at = nat[nat["month"] == month].set_index("code")
         for c in codes:
@@ -113,3 +125,57 @@ def sensitivity(
         if name != VARIANT_BASE:
             changes.append(compare_verdicts(base_summary, summ, name))
     return pd.DataFrame(overview), pd.concat(changes, ignore_index=True)
+
+
+@cache.memoize("covid", files=MODEL_FILES)
+def pre_start_range(
+    counts,
+    population,
+    starts,
+    settings: NationalSettings,
+    labels: pd.Series,
+    years,
+    codes=DIGITAL_DESK_CODES,
+) -> pd.DataFrame:
+    """The difference of some series over each year and the whole window, per pre-period start.
+
+    For the series the digital reporting desk affects (cybercrime, online fraud) one number
+    hides how much it depends on the pre-period: the model (seasonal AR(1), whatever the gate
+    says) is refitted with the pre-period starting in each January from the series' own first
+    model month to three years before the pre-period ends.
+
+    Returns
+    -------
+    DataFrame
+        ``code, label, pre_start, period, observed, expected, pct_difference``; ``period`` is a
+        year or ``totaal``.
+    """
+    rows = []
+    last = pd.Period(settings.pre_end, "M") - 36
+    for code in [c for c in codes if c in starts]:
+        first = pd.Period(max(starts[code], settings.pre_start), "M")
+        first = first if first.month == 1 else pd.Period(f"{first.year + 1}-01", "M")
+        for start in pd.period_range(first, last, freq="12M"):
+            st = settings.shifted(0, pre_start=str(start))
+            fitted = fit_national(
+                counts, population, [code], {code: str(start)}, st, model=MODEL_SEASONAL_AR1
+            )
+            fitted = fitted.window(fitted.periods >= pd.Period(st.intervention, "M"))
+            groups = [(str(y), fitted.periods.year == y) for y in years]
+            groups.append((PERIOD_TOTAL, np.ones(len(fitted.periods), bool)))
+            expected = fitted.expected()[0]
+            for name, m in groups:
+                o, e = float(fitted.observed[0, m].sum()), float(expected[m].sum())
+                rows.append(
+                    {
+                        "code": code,
+                        "label": labels.get(code, ""),
+                        "pre_start": str(start),
+                        "period": name,
+                        "observed": o,
+                        "expected": e,
+                        "pct_difference": 100 * (o / e - 1),
+                    }
+                )
+    cols = ["code", "label", "pre_start", "period", "observed", "expected", "pct_difference"]
+    return pd.DataFrame(rows, columns=cols)

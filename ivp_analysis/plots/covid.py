@@ -293,31 +293,36 @@ def _month_nl(month: str) -> str:
 
 
 def covid_backtest(bt: pd.DataFrame, labels: pd.Series, period: str) -> plt.Figure:
-    """Back-test error (MASE) of the model and of the seasonal naive forecast per crime type.
+    """Rolling back-test per crime type: MASE and interval coverage of the model and of naive.
 
-    ``period`` names the forecast months of the back-test in the axis label (``2018-2019``).
+    ``bt`` holds the scores of :func:`ivp_analysis.covid.backtest.rolling_backtest` with a
+    ``code`` column; ``period`` says what was forecast (axis label).
     """
     use_style()
-    d = bt.dropna(subset=["mase"]).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.28 * len(d) + 1.5))
-    y = np.arange(len(d))
-    ax.hlines(
-        y,
-        d[["mase", "mase_naive"]].min(axis=1),
-        d[["mase", "mase_naive"]].max(axis=1),
-        color="#999",
-        lw=1,
+    d = bt[bt["origins"] > 0].iloc[::-1]
+    cov = [c for c in d.columns if c.startswith("coverage_") and not c.endswith("_naive")][0]
+    fig, (ax, ax2) = plt.subplots(
+        1, 2, figsize=(11, 0.28 * len(d) + 1.7), sharey=True, gridspec_kw={"width_ratios": [3, 2]}
     )
-    ax.plot(d["mase_naive"], y, "s", color="#949494", label="seizoensnaïeve voorspelling")
-    ax.plot(d["mase"], y, "o", color="#0173b2", label="model (trend, maand, AR(1))")
+    y = np.arange(len(d))
+    for a, (m, n) in ((ax, ("mase", "mase_naive")), (ax2, (cov, cov + "_naive"))):
+        scale = 100 if a is ax2 else 1
+        a.hlines(
+            y, d[[m, n]].min(axis=1) * scale, d[[m, n]].max(axis=1) * scale, color="#999", lw=1
+        )
+        a.plot(d[n] * scale, y, "s", color="#949494", label="seizoensnaïeve voorspelling")
+        a.plot(d[m] * scale, y, "o", color="#0173b2", label="model (seizoensverschil, AR(1))")
+        dutch_axis(a, "x")
     ax.set_yticks(y, [f"{c} {str(labels.get(c, ''))[:30]}" for c in d["code"]], fontsize=8)
     ax.axvline(1, color="#666", lw=0.8, ls=":")
-    ax.set_xlabel(
-        f"MASE in de back-test {period} (lager is beter; schaal: fout van de naïeve methode)"
-    )
-    ax.set_title("Voorspelfout in de back-test: model tegenover seizoensnaïef")
-    dutch_axis(ax, "x")
+    ax.set_xlabel("MASE (lager is beter; schaal: fout van de naïeve methode)")
+    level = cov.removeprefix("coverage_")
+    ax2.axvspan(90, 97, color="#029e73", alpha=0.12, lw=0, label="doel: 90-97 %")
+    ax2.axvline(85, color="#d55e00", lw=0.8, ls=":", label="ondergrens 85 %")
+    ax2.set_xlabel(f"{level}%-interval raak (% van de back-testmaanden)")
     ax.legend(fontsize=8, loc="lower right")
+    ax2.legend(fontsize=7, loc="lower left")
+    fig.suptitle(f"Rolling back-test ({period}): model tegenover seizoensnaïef")
     return fig
 
 

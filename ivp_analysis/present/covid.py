@@ -5,10 +5,11 @@ generated Markdown, ``<thing>_caption`` and ``<thing>_alt`` the caption and alte
 a table or figure. Nothing here computes a result; every number comes from
 :func:`ivp_analysis.covid.analyse`. Verdict words come from :mod:`ivp_analysis.vocab`.
 
-Why one module of this size: the package keeps one presentation module per family
-(``present/<family>.py``), and the COVID-19 chapter has seven sections with a table, a caption and
-a sentence each; the sections below follow the notebook's order, so a reader finds the wording
-of a section in one place.
+Why one module of this size (about 950 lines, over the package's 600): the package keeps one
+presentation module per family (``present/<family>.py``), and the COVID-19 chapter has seven
+sections, each with tables, captions, alternative texts and generated sentences; the sections
+below follow the notebook's order, so a reader finds the wording of a section in one place.
+Nothing here computes: every function only words what :class:`CovidAnalysis` holds.
 """
 
 from __future__ import annotations
@@ -27,17 +28,19 @@ from ivp_analysis.covid.sensitivity import (
     VARIANT_LATER,
     VARIANT_PRE_START,
 )
-from ivp_analysis.present.display import show_table, write_results
+from ivp_analysis.present.display import show_markdown, show_table, write_results
 from ivp_analysis.present.numbers import format_nl, format_pct_nl
 from ivp_analysis.vocab import (
+    MODEL_NL,
+    MODEL_REASON_NL,
     MONTHS_NL,
     PERIOD_TOTAL,
     SUM_ABOVE,
     SUM_BELOW,
     VERDICT_ABOVE,
     VERDICT_BELOW,
-    VERDICT_MIXED,
     VERDICT_NA,
+    VERDICT_NO_MODEL,
     VERDICT_WITHIN,
 )
 
@@ -100,6 +103,11 @@ def _pct(v: float) -> str:
 
 def _level(level: float) -> str:
     return f"{100 * level:g}%"
+
+
+def _n(n: int, one: str, more: str) -> str:
+    """A count with its noun: ``1 soort``, ``3 soorten``."""
+    return f"{n} {one if n == 1 else more}"
 
 
 def _and(items: list[str]) -> str:
@@ -282,93 +290,113 @@ def breaks_table(r: CovidAnalysis) -> pd.DataFrame:
 # --------------------------------------------------------------------------- 3. back-test
 
 
-def _backtest_months(r: CovidAnalysis) -> tuple[str, str]:
-    fit_end, end = r.backtest_period
-    return nl_month_name(pd.Period(fit_end, "M") + 1), nl_month_name(end)
+def _share(v: float) -> str:
+    return "–" if pd.isna(v) else f"{format_nl(100 * v)} %"
+
+
+def _horizon(r: CovidAnalysis) -> int:
+    return len(r.fitted.periods)
 
 
 def backtest_period_label(r: CovidAnalysis) -> str:
-    """The forecast months of the back-test, short: ``jan 2018 t/m dec 2019``."""
-    fit_end, end = r.backtest_period
-    return f"{nl_month_label(pd.Period(fit_end, 'M') + 1)} t/m {nl_month_label(end)}"
+    """What the back-test forecasts, short: ``24 maanden vooruit vanaf elke maand``."""
+    return f"{_horizon(r)} maanden vooruit vanaf elke maand van de voorperiode"
 
 
 def backtest_table(r: CovidAnalysis) -> pd.DataFrame:
-    """Back-test scores per code with Dutch headers."""
-    bt = r.backtest
+    """Rolling back-test per code, both models, with the model that gives the verdicts."""
+    bt, lev = r.backtest, f"{100 * r.settings.level:g}"
     return pd.DataFrame(
         {
             "code": bt["code"],
             "soort": bt["code"].map(r.labels),
+            "startpunten": bt["origins"],
             "MASE model": bt["mase"].round(2),
             "MASE naïef": bt["mase_naive"].round(2),
-            "beter dan naïef": bt["beats_naive"].map(_YES_NO).fillna("–"),
-            f"{_level(r.settings.level)}-interval raak (%)": (100 * bt["coverage"]).round(0),
-            "regel sloeg aan": bt["rule_fired"].map(_YES_NO).fillna("–"),
-            "maanden in fit": bt["fit_months"],
+            "fout model / naïef": bt["relative_mae"].round(2),
+            f"{lev}%-interval raak, model (%)": (100 * bt[f"coverage_{lev}"]).round(0),
+            f"{lev}%-interval raak, naïef (%)": (100 * bt[f"coverage_{lev}_naive"]).round(0),
+            "regel sloeg aan (% startpunten)": (100 * bt["rule_rate"]).round(0),
+            "oordeel met": bt["model"].map(MODEL_NL),
+            "reden": [_reason(x) for x in bt["reason"]],
         }
     )
 
 
+def _reason(codes: str) -> str:
+    return "; ".join(MODEL_REASON_NL[c] for c in str(codes).split(";") if c)
+
+
 def backtest_caption(r: CovidAnalysis) -> str:
     """Caption of the back-test table."""
-    first, last = _backtest_months(r)
-    return f"Back-test per soort (model geschat tot en met {nl_month_name(r.backtest_period[0])}, voorspeld {first} tot en met {last})"
+    return (
+        f"Rolling back-test per soort: model en seizoensnaïef, telkens {_horizon(r)} maanden "
+        "vooruit voorspeld vanaf elke maand van de voorperiode"
+    )
 
 
 def backtest_intro_text(r: CovidAnalysis) -> str:
-    """What the back-test figure compares."""
+    """How the rolling back-test works."""
     return (
-        "De figuur vergelijkt de voorspelfout (MASE) van het model met die van de seizoensnaïeve "
-        "voorspelling (elke maand gelijk aan dezelfde maand een jaar eerder) wanneer beide alleen "
-        f"de maanden tot en met {nl_month_name(r.backtest_period[0])} kennen."
+        "De back-test doet alsof elke maand van de voorperiode het laatste bekende punt is: het "
+        f"model en de seizoensnaïeve voorspelling (elke maand gelijk aan dezelfde maand een jaar "
+        f"eerder) kennen alleen de maanden tot dan en voorspellen de {_horizon(r)} maanden "
+        "daarna, die al bekend zijn. Een soort heeft eerst drie jaar gegevens nodig. De figuur "
+        "vergelijkt de voorspelfout (MASE) en hoe vaak het 95%-interval de werkelijke waarde "
+        "bevatte."
     )
 
 
 def backtest_alt(r: CovidAnalysis) -> str:
     """Alternative text of the back-test figure."""
-    first, last = _backtest_months(r)
     return (
-        "Per soort misdrijf twee punten: de MASE van het model en van de seizoensnaïeve "
-        f"voorspelling in de back-test van {first} tot en met {last}."
+        "Twee panelen per soort misdrijf: links de MASE van het model en van de seizoensnaïeve "
+        "voorspelling, rechts het deel van de back-testmaanden binnen het 95%-interval van elk, "
+        f"bij voorspellingen van {_horizon(r)} maanden vooruit vanaf elke maand van de voorperiode."
     )
 
 
 def backtest_text(r: CovidAnalysis) -> str:
-    """Summary of the back-test, generated from its table."""
-    bt, labels, level = r.backtest, r.labels, r.settings.level
-    d = bt.dropna(subset=["mase"])
-    worse = d[~d["beats_naive"].astype(bool)]
-    fired = d[d["rule_fired"].astype(bool)]
-    first, last = _backtest_months(r)
-    cover = 100 * d["coverage"].mean()
+    """Summary of the rolling back-test and the model choice, generated from its table."""
+    bt, labels, lev = r.backtest, r.labels, f"{100 * r.settings.level:g}"
+    d = bt[bt["origins"] > 0]
+    cover = d[f"coverage_{lev}"]
     lines = [
-        f"In de back-test (model geschat tot en met {nl_month_name(r.backtest_period[0])}, "
-        f"voorspeld voor {first} tot en met {last}) was het model bij {len(d) - len(worse)} van "
-        f"de {len(d)} soorten nauwkeuriger dan de seizoensnaïeve voorspelling (mediaan MASE "
-        f"{format_nl(d['mase'].median(), 2)} tegen {format_nl(d['mase_naive'].median(), 2)}).",
-        f"Het {_level(level)}-interval bevatte de geregistreerde waarde in {format_nl(cover)} % "
-        f"van alle maanden (mediaan per soort {format_nl(100 * d['coverage'].median())} %)"
-        + (
-            f": minder dan {100 * level:g} %, omdat een aantal soorten in de back-testperiode "
-            "van trend veranderde."
-            if cover < 100 * level
-            else "."
-        ),
+        f"Het model was bij {int((d['relative_mae'] < 1).sum())} van de {len(d)} soorten met een "
+        f"back-test nauwkeuriger dan de seizoensnaïeve voorspelling (mediaan MASE "
+        f"{format_nl(d['mase'].median(), 2)} tegen {format_nl(d['mase_naive'].median(), 2)}). Zijn "
+        f"{lev}%-intervallen bevatten de werkelijke waarde in {_share((cover * d['origins']).sum() / d['origins'].sum())} "
+        f"van alle back-testmaanden (mediaan per soort {_share(cover.median())}).",
     ]
-    if len(worse):
+    naive = bt[bt["model"] == "seasonal_naive"]
+    none = bt[bt["model"] == "none"]
+    if len(naive):
         lines.append(
-            "Het model is **niet** beter dan de naïeve voorspelling bij: "
-            + "; ".join(f"{c} {labels.get(c, '')}" for c in worse["code"])
-            + ". Voor deze soorten is de verwachting minder betrouwbaar."
+            "Het oordeel komt van de seizoensnaïeve voorspelling bij: "
+            + "; ".join(
+                f"{c} {labels.get(c, '')} ({_reason(x)})"
+                for c, x in zip(naive["code"], naive["reason"], strict=True)
+            )
+            + "."
         )
+    if len(none):
+        lines.append(
+            f"Geen oordeel ({VERDICT_NO_MODEL}) bij: "
+            + "; ".join(
+                f"{c} {labels.get(c, '')} ({_reason(x)})"
+                for c, x in zip(none["code"], none["reason"], strict=True)
+            )
+            + "."
+        )
+    fired = d[d["rule_rate"] > 0]
     if len(fired):
         lines.append(
-            f"De beslisregel sloeg in de back-test aan bij {len(fired)} soorten, terwijl er toen "
-            "geen pandemie was: "
-            + "; ".join(f"{c} {labels.get(c, '')}" for c in fired["code"])
-            + ". Een signaal bij deze soorten tijdens de maatregelen is daarom geen sterk bewijs "
-            "van een COVID-effect."
+            "De beslisregel sloeg in de back-test, zonder pandemie, wel eens aan bij: "
+            + "; ".join(
+                f"{c} {labels.get(c, '')} ({_share(v)} van de startpunten)"
+                for c, v in zip(fired["code"], fired["rule_rate"], strict=True)
+            )
+            + ". Een signaal bij deze soorten is minder sterk bewijs."
         )
     return "\n\n".join(lines)
 
@@ -389,19 +417,86 @@ def rule_text(r: CovidAnalysis) -> str:
 
 
 def model_text(r: CovidAnalysis) -> str:
-    """Why this model, and what the decision rule guards against."""
+    """Why this model, how the gate works, and what the decision rule guards against."""
     s = r.settings
+    run = "maand" if s.min_run == 1 else f"{s.min_run} maanden op rij"
     return (
-        "Waarom dit model: een trend met vaste maandeffecten beschrijft de dalende landelijke "
-        "criminaliteit van de voorperiode beter dan een seizoens-ARIMA zonder trend of een "
-        "seizoensnaïeve voorspelling (zie de vergelijking van modelfamilies in `docs/covid.md`), "
-        "en het rekent alle soorten tegelijk door. De back-test laat ook de zwakte zien: als een "
-        "soort na de schattingsperiode van trend verandert, zijn de intervallen te smal. Daarom "
-        f"telt een afwijking pas als significant als ze ten minste {s.min_run} "
-        f"{'maand' if s.min_run == 1 else 'maanden op rij'} buiten het "
-        f"{_level(s.level_strict)}-interval valt, en staat bij elke soort of dat in de back-test "
-        "ook zonder pandemie gebeurde. Hoe de intervallen zich houden in simulaties staat in "
+        "Waarom dit model: het voorspelt elke maand vanuit dezelfde maand een jaar eerder plus "
+        "de gemiddelde jaarlijkse verandering, met AR(1)-fouten, zodat het interval breder wordt "
+        "naarmate de voorspelling verder vooruit ligt; een model met een vaste trend gaf in de "
+        "back-test te smalle intervallen, omdat trends van soorten omslaan (zie `docs/covid.md`). "
+        "Een soort krijgt alleen een oordeel van het model als het in de back-test nauwkeuriger "
+        "was dan de seizoensnaïeve voorspelling en zijn 95%-interval ten minste 85 % van de "
+        "maanden bevatte; anders komt het oordeel van de seizoensnaïeve voorspelling (als die "
+        f"aan de 85 % voldoet) of is er geen oordeel. Een maand telt als significant als ze "
+        f"ten minste {run} buiten het {_level(s.level_strict)}-interval valt. Hoe het model "
+        "zich houdt in simulaties, ook bij processen die niet op het model lijken, staat in "
         "`docs/covid.md`."
+    )
+
+
+def multiplicity_text(r: CovidAnalysis) -> str:
+    """How many series-months are tested, and how many false flags chance alone would give."""
+    m, s = r.multiplicity, r.settings
+    return (
+        f"Landelijk zijn {m['series']} reeksen met een model over {m['months']} maanden getoetst: "
+        f"{format_nl(m['tests'])} reeks-maanden. Zonder enig effect valt door toeval ongeveer "
+        f"{format_nl(100 * (1 - s.level_strict), 0)} % daarvan buiten het "
+        f"{_level(s.level_strict)}-interval, dus ongeveer {format_nl(m['expected_outside'], 1)} "
+        f"maanden; waargenomen: {format_nl(m['outside'])}. Volgens de back-test zou de "
+        f"beslisregel zonder effect bij ongeveer {format_nl(m['expected_flagged_series'], 1)} van "
+        f"de {m['series']} reeksen aanslaan; hij sloeg aan bij {m['flagged_series']} reeksen."
+    )
+
+
+def national_years_table(r: CovidAnalysis) -> pd.DataFrame:
+    """Calendar-year totals per code with the change against the year before."""
+    d = r.national_years
+    wide = d.pivot(index="code", columns="year", values="count")
+    change = d.pivot(index="code", columns="year", values="change_vs_previous")
+    out = pd.DataFrame({"code": wide.index, "soort": [r.labels.get(c, "") for c in wide.index]})
+    for y in wide.columns:
+        out[f"{y}"] = wide[y].to_numpy()
+        out[f"{y} t.o.v. {y - 1} (%)"] = change[y].to_numpy()
+    return out.set_index("code").loc[list(dict.fromkeys(d["code"]))].reset_index()
+
+
+def desk_table(r: CovidAnalysis) -> pd.DataFrame:
+    """The digital-desk series: the difference per pre-period start (years and whole window)."""
+    d = r.desk_range
+    d = d[d["period"].isin([str(pd.Period(focus_month(r), "M").year), PERIOD_TOTAL])]
+    wide = d.pivot_table(index=["code", "pre_start"], columns="period", values="pct_difference")
+    wide = wide.round(1).reset_index()
+    wide.insert(1, "soort", wide["code"].map(r.labels))
+    return wide.rename(
+        columns={"pre_start": "voorperiode vanaf", PERIOD_TOTAL: "hele periode (%)"}
+        | {c: f"{c} (%)" for c in wide.columns if str(c).isdigit()}
+    )
+
+
+def desk_text(r: CovidAnalysis) -> str:
+    """The digital reporting desk and the range of the affected series across pre-periods."""
+    d = r.desk_range
+    if d.empty:
+        return ""
+    year = str(pd.Period(focus_month(r), "M").year)
+    parts = []
+    for code, g in d.groupby("code", sort=False):
+        y, t = g[g["period"] == year], g[g["period"] == PERIOD_TOTAL]
+        parts.append(
+            f"{r.labels.get(code, code)} ({code}) week in {year} {_pct(y['pct_difference'].min())} "
+            f"tot {_pct(y['pct_difference'].max())} af van de verwachting en over de hele periode "
+            f"{_pct(t['pct_difference'].min())} tot {_pct(t['pct_difference'].max())}, afhankelijk "
+            f"van het beginjaar van de voorperiode ({g['pre_start'].min()[:4]} tot "
+            f"{g['pre_start'].max()[:4]})"
+        )
+    return (
+        "In april 2020 opende de politie een digitaal aangifteloket: online fraude en "
+        "cybercrime werden makkelijker aan te geven, zodat een deel van een stijging meer "
+        "aangiften is en niet meer criminaliteit. Hoe groot de afwijking lijkt, hangt bovendien "
+        "af van de voorperiode: "
+        + "; ".join(parts)
+        + ". Eén getal voor deze soorten zou een zekerheid suggereren die er niet is."
     )
 
 
@@ -490,6 +585,7 @@ def summary_table(r: CovidAnalysis, code: str) -> pd.DataFrame:
                 f"{format_nl(a)} – {format_nl(b)}"
                 for a, b in zip(d[s.col("lower")], d[s.col("upper")], strict=True)
             ],
+            "oordeel (som)": d["verdict"],
             "mnd sign. lager": d["months_significant_below"],
             "mnd sign. hoger": d["months_significant_above"],
         }
@@ -518,10 +614,14 @@ def totals_table(r: CovidAnalysis) -> pd.DataFrame:
             "geregistreerd": d["observed"],
             "verwacht": d["expected"].round(0),
             "verschil (%)": d["pct_difference"].round(1),
-            f"som buiten {_level(s.level)}-interval": d["sum_outside"].replace("", "nee"),
+            f"{_level(s.level)}-interval som": [
+                f"{format_nl(a)} – {format_nl(b)}"
+                for a, b in zip(d[s.col("lower")], d[s.col("upper")], strict=True)
+            ],
+            "oordeel (som)": d["verdict"],
             "mnd sign. lager": d["months_significant_below"],
             "mnd sign. hoger": d["months_significant_above"],
-            "back-test: beter dan naïef": d["beats_naive"].map(_YES_NO).fillna("–"),
+            "oordeel met": d["model"],
             "opmerking": d["note"],
         }
     )
@@ -558,9 +658,9 @@ def sensitivity_table(r: CovidAnalysis) -> pd.DataFrame:
     mark = {
         VERDICT_BELOW: " (lager)",
         VERDICT_ABOVE: " (hoger)",
-        VERDICT_MIXED: " (wisselend)",
         VERDICT_WITHIN: "",
         VERDICT_NA: "",
+        VERDICT_NO_MODEL: " (geen oordeel)",
     }
     cells = [
         f"{_pct(v)}{mark.get(k, '')}"
@@ -602,7 +702,11 @@ def sensitivity_text(r: CovidAnalysis) -> str:
             text += "geen enkele soort."
         lines.append(text)
     same = overview.groupby("code", sort=False)["verdict_total"].nunique() == 1
-    robust = [c for c in base.index if same[c] and base.loc[c, "verdict_total"] != VERDICT_WITHIN]
+    robust = [
+        c
+        for c in base.index
+        if same[c] and base.loc[c, "verdict_total"] not in (VERDICT_WITHIN, VERDICT_NO_MODEL)
+    ]
     lines.append("")
     if robust:
         lines.append(
@@ -738,14 +842,11 @@ def _focus_bits(r: CovidAnalysis, code: str, year_row) -> list[str]:
     row = national[(national["code"] == code) & (national["month"] == m)]
     if len(row):
         x = row.iloc[0]
-        sig = (
-            "significant volgens de regel"
-            if x["significant"]
-            else "niet significant volgens de regel"
-        )
+        sig = "significant" if x["significant"] else "niet significant"
         bits.append(
             f"in {nl_month_label(m)} {format_nl(x['observed'])} geregistreerd tegen "
-            f"{format_nl(x['expected'])} verwacht ({_pct(x['pct_difference'])}, {sig})"
+            f"{format_nl(x['expected'])} verwacht ({_pct(x['pct_difference'])}, {sig} volgens "
+            "de regel)"
         )
     if year_row is not None:
         where = {SUM_BELOW: "onder", SUM_ABOVE: "boven", "": "binnen"}[year_row["sum_outside"]]
@@ -759,32 +860,44 @@ def _focus_bits(r: CovidAnalysis, code: str, year_row) -> list[str]:
 
 
 def national_conclusions_text(r: CovidAnalysis) -> str:
-    """Conclusions from the national results; only the decision rule makes a month significant."""
+    """Conclusions from the national results: the whole window per type, then the focus types."""
     s, summary = r.settings, r.summary
     year = str(pd.Period(focus_month(r), "M").year)
     tot = summary[summary["period_type"] == PERIOD_TOTAL].set_index("code")
     yr = summary[summary["phase"] == year].set_index("code")
-    low = tot.index[tot["months_significant_below"] > 0].tolist()
-    high = tot.index[tot["months_significant_above"] > 0].tolist()
+    judged = tot[tot["verdict"] != VERDICT_NO_MODEL]
+    low = judged.index[judged["months_significant_below"] > 0].tolist()
+    high = judged.index[judged["months_significant_above"] > 0].tolist()
+    counts = judged["verdict"].value_counts()
     lines = [
-        f"Van de {len(tot)} landelijke reeksen lag het aantal tussen "
-        f"{nl_month_label(s.intervention)} en {nl_month_label(s.forecast_end)} bij {len(low)} "
-        f"soorten in ten minste {s.min_run} opeenvolgende maanden onder het "
-        f"{_level(s.level_strict)}-interval, en bij {len(high)} soorten erboven; bij "
-        f"{len(tot) - len(set(low) | set(high))} soorten bleef het binnen de normale schommeling.",
+        f"Van de {len(tot)} landelijke reeksen kregen {len(judged)} een oordeel; "
+        f"{len(tot) - len(judged)} niet, omdat geen model de back-test doorstond of er geen "
+        "back-test mogelijk was. Over de hele "
+        f"periode ({nl_month_label(s.intervention)} t/m {nl_month_label(s.forecast_end)}) lag "
+        f"de som bij {_n(counts.get(VERDICT_BELOW, 0), 'soort', 'soorten')} onder het "
+        f"{_level(s.level)}-interval, bij {counts.get(VERDICT_ABOVE, 0)} erboven en bij "
+        f"{counts.get(VERDICT_WITHIN, 0)} erbinnen. Per maand lag het aantal bij "
+        f"{_n(len(low), 'soort', 'soorten')} in ten minste {s.min_run} opeenvolgende maanden "
+        f"onder het {_level(s.level_strict)}-interval en bij {_n(len(high), 'soort', 'soorten')} "
+        "erboven.",
+        "",
+        multiplicity_text(r),
         "",
     ]
     for code in r.focus:
         t = tot.loc[code]
+        if t["verdict"] == VERDICT_NO_MODEL:
+            lines.append(f"- **{t['label']} ({code})**: {VERDICT_NO_MODEL} ({t['model_reason']}).")
+            continue
         bits = _focus_bits(r, code, yr.loc[code] if code in yr.index else None)
-        caveat = []
-        if pd.notna(t["beats_naive"]) and not bool(t["beats_naive"]):
-            caveat.append("in de back-test was het model niet beter dan de naïeve voorspelling")
-        if pd.notna(t["backtest_rule_fired"]) and bool(t["backtest_rule_fired"]):
-            caveat.append("de regel sloeg in de back-test ook zonder pandemie aan")
         text = f"- **{t['label']} ({code})**: " + "; ".join(bits) + "."
-        if caveat:
-            text += " Let op: " + " en ".join(caveat) + "."
+        if t["model"] != MODEL_NL["seasonal_ar1"]:
+            text += f" Het oordeel komt van de seizoensnaïeve voorspelling ({t['model_reason']})."
+        if pd.notna(t["backtest_rule_rate"]) and t["backtest_rule_rate"] > 0:
+            text += (
+                f" Let op: de regel sloeg in de back-test bij {_share(t['backtest_rule_rate'])} "
+                "van de startpunten aan zonder pandemie."
+            )
         if t["note"]:
             text += f" ({t['note']}.)"
         lines.append(text)
@@ -819,3 +932,28 @@ def municipal_conclusions_text(r: CovidAnalysis) -> str:
             "stijging van 20 à 30 % kan toeval zijn."
         )
     return "\n".join(lines)
+
+
+def show_national_years(r: CovidAnalysis) -> None:
+    """Show the calendar-year totals with their changes (one decimal)."""
+    t = national_years_table(r)
+    show_table(
+        t,
+        caption="Landelijke jaartotalen per soort en de verandering ten opzichte van het jaar ervoor",
+        decimals={c: 1 for c in t.columns if str(c).endswith("(%)")},
+    )
+
+
+def show_desk(r: CovidAnalysis) -> None:
+    """Show the digital-desk text and the differences per pre-period start."""
+    if r.desk_range.empty:
+        show_markdown("Cybercrime en online fraude zijn in deze analyse niet gemodelleerd.")
+        return
+    show_markdown(desk_text(r))
+    t = desk_table(r)
+    show_table(
+        t,
+        caption="Verschil met de verwachting per beginjaar van de voorperiode (model met "
+        "seizoensverschil, ongeacht de back-test)",
+        decimals={c: 1 for c in t.columns if str(c).endswith("(%)")},
+    )

@@ -465,3 +465,48 @@ def forecast_covariance(phi: float, sigma2: float, X, X_future) -> np.ndarray:
     h = np.arange(1, X_future.shape[0] + 1)
     cov_beta = sigma2 * np.linalg.inv(XX)
     return _joint_cov(np.array([phi]), np.array([sigma2]), cov_beta, X[-1], X_future, h)[0]
+
+
+def ar1_components(
+    Y,
+    X,
+    X_future,
+    method: str = "reml",
+    step: float = 0.02,
+    bounds=(-0.98, 0.98),
+    tail_mass: float = 1e-6,
+) -> dict[str, np.ndarray]:
+    """Return the components of the predictive distribution over the grid of ``phi``, with
+    the joint covariance of the forecast errors of each component.
+
+    The same distribution as :func:`predictive_ar1` (each component Student t with
+    ``df = n - p``), in a form that linear transforms of the forecasts (sums, integration of
+    differenced series) can use: ``weights`` (S, K), ``phi`` (S, K), ``mean`` (S, K, H),
+    ``cov`` (S, K, H, H) and ``df`` (S,).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> c = ar1_components(rng.normal(0, 0.1, (2, 40)), np.ones((40, 1)), np.ones((3, 1)))
+    >>> c["cov"].shape[0], c["cov"].shape[2:], bool(np.allclose(c["weights"].sum(axis=1), 1))
+    (2, (3, 3), True)
+    """
+    Y, X, p, mom, S = _ar1_inputs(Y, X)
+    n = mom[4]
+    X_future = np.atleast_2d(np.asarray(X_future, dtype=float))
+    grid = np.arange(bounds[0], bounds[1] + 1e-9, step)
+    objs = np.stack([_evaluate(np.full(S, g), mom, p, method)[0] for g in grid], axis=1)
+    phi, weights = _phi_weights(objs, grid, tail_mass)
+    K, H = phi.shape[1], X_future.shape[0]
+    h = np.arange(1, H + 1)
+    mean = np.empty((S, K, H))
+    cov = np.empty((S, K, H, H))
+    for k in range(K):
+        g = phi[:, k]
+        _, beta, ssr, XX = _evaluate(g, mom, p, method)
+        s2 = ssr / (n - p)
+        cov_beta = s2[:, None, None] * np.linalg.inv(XX)
+        resid = Y[:, -1] - beta @ X[-1]
+        mean[:, k] = beta @ X_future.T + g[:, None] ** h[None, :] * resid[:, None]
+        cov[:, k] = _joint_cov(g, s2, cov_beta, X[-1], X_future, h)
+    return {"weights": weights, "phi": phi, "mean": mean, "cov": cov, "df": n - p}

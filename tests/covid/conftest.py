@@ -27,6 +27,7 @@ def nat(default_settings):
 
 @pytest.fixture(scope="module")
 def national_result(nat, default_settings, phase_table):
+    # (table, fitted counterfactual model) of the default analysis
     return national.national_counterfactual(
         nat.counts, nat.population, nat.codes, nat.starts, default_settings, nat.labels, phase_table
     )

@@ -27,7 +27,14 @@ def test_result_follows_the_parameters(small):
     assert small.first_lockdown_month == "2020-12"
     assert small.history_start == "2017-01"
     assert small.eval_years == (2020, 2021)
-    assert set(small.tables()) == {"covid_national", "covid_summary", "covid_municipal"}
+    assert set(small.tables()) == {
+        "covid_national",
+        "covid_summary",
+        "covid_national_years",
+        "covid_municipal",
+    }
+    assert small.national_years["year"].tolist() == [2019, 2020, 2021] * 2
+    assert small.desk_range.empty  # neither digital-desk series is modelled in this run
     assert (small.own_municipal["region"] == "GM0088").all()
     assert small.own_series["year"].max() == 2021
 

@@ -73,3 +73,14 @@ def test_code_sort_key():
         "2.6.10",
         "10.1.1",
     ]
+
+
+def test_national_years_summed_from_the_months(nat):
+    d = data.national_years(nat.counts, nat.labels, ["1.1.1"], [2019, 2020, 2021])
+    raw = datasets.get("national_monthly_crime")
+    raw = raw[raw["code"] == "1.1.1"]
+    by_year = raw.groupby(raw["period"].map(lambda p: p.year))["value"].sum()
+    assert d["count"].tolist() == [by_year[2019], by_year[2020], by_year[2021]]
+    want = round(100 * (by_year[2020] / by_year[2019] - 1), 1)
+    assert d.loc[d["year"] == 2020, "change_vs_previous"].item() == want
+    assert d.columns.tolist() == ["code", "label", "year", "count", "change_vs_previous"]

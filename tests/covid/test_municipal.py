@@ -98,3 +98,12 @@ def test_batched_municipal_fit_equals_statsmodels_per_series():
         assert batched.params[i] == pytest.approx(r["params"], abs=1e-6)
         if r["family"] == "negbin":
             assert batched.alpha[i] == pytest.approx(r["alpha"], rel=1e-5, abs=1e-7)
+
+
+def test_no_municipal_verdict_contradicts_its_ratio(municipal_table):
+    d = municipal_table
+    assert (d.loc[d["verdict"] == vocab.VERDICT_BELOW, "ratio"] < 1).all()
+    assert (d.loc[d["verdict"] == vocab.VERDICT_ABOVE, "ratio"] > 1).all()
+    ok = d["verdict"] != vocab.VERDICT_NA
+    assert (d.loc[ok, "lower_95"] <= d.loc[ok, "expected"]).all()
+    assert (d.loc[ok, "expected"] <= d.loc[ok, "upper_95"]).all()

@@ -46,3 +46,18 @@ def test_compare_verdicts_lists_only_changed_periods_they_share():
         ["a", "P1", vocab.VERDICT_BELOW, vocab.VERDICT_WITHIN]
     ]
     assert d["pct_difference_alt"].tolist() == [-5.0]
+
+
+def test_pre_start_range_of_the_digital_desk_series(nat, default_settings):
+    d = sensitivity.pre_start_range(
+        nat.counts, nat.population, nat.starts, default_settings, nat.labels, [2020, 2021, 2022]
+    )
+    # cybercrime is modelled from 2014-01 (a level shift found in 2013), online fraud from
+    # 2016-01; the last start leaves three years before the pre-period ends (2017-01)
+    starts = d.groupby("code")["pre_start"].unique()
+    assert starts["3.7.4"].tolist() == ["2014-01", "2015-01", "2016-01", "2017-01"]
+    assert starts["3.9.1"].tolist() == ["2016-01", "2017-01"]
+    assert set(d["period"]) == {"2020", "2021", "2022", "totaal"}
+    r = d[(d["code"] == "3.7.4") & (d["period"] == "2020")]
+    assert (r["observed"] == 9570).all()  # 47022NED, March-December 2020
+    assert r["pct_difference"].min() < r["pct_difference"].max()

@@ -1,14 +1,16 @@
 """Validation of the COVID counterfactual models on simulated series with known effects (seeded).
 
-The simulated series have the size of the real data: the national scenarios take trend, month
-effects, AR(1) coefficient and noise from the models fitted to real 47022NED series; the
+The simulated series have the size of the real data: the national scenarios take the seasonal
+AR(1) model's drift, AR coefficient and noise from fits to real 47022NED series; the
 municipal scenarios take trend, level and dispersion from count models fitted to real 47018NED
 series with tens of crimes a year. A known effect (-25 %) is planted after the pre-period.
 
 Checked: the 95 % intervals hold the true counterfactual (the series without the effect) in
-93-97 % of the months or years; the estimated effect is unbiased; without an effect the national
-decision rule (two consecutive months outside the 99 % interval on the same side) fires at its
-nominal rate, and the municipal verdict (outside the 95 % interval) at most at 5 %.
+93-97 % of the months or years; the estimated effect is close to the planted one; without an
+effect the national decision rule (two consecutive months outside the 99 % interval on the same
+side) fires at its nominal rate, and the municipal verdict (outside the 95 % interval) at most
+at 5 %. Processes other than the model (misspecification) are reported, not asserted, in
+``docs/covid.md`` (``benchmarks/covid_misspecification.py``).
 Run with ``pytest -s`` to see the figures (also in ``docs/covid.md``).
 """
 
@@ -17,9 +19,9 @@ import pandas as pd
 import pytest
 
 from ivp_analysis import datasets
-from ivp_analysis.covid import data, municipal, national, validation
+from ivp_analysis.covid import data, municipal, validation
 from ivp_analysis.covid.settings import NationalSettings
-from ivp_analysis.stats import ar1, countmodels
+from ivp_analysis.stats import countmodels
 
 EFFECT = -0.25
 
@@ -39,8 +41,7 @@ def national_params():
             nat.counts.loc[months, code].to_numpy(float)
             * data.to_rate_factor(nat.population[months], months)
         )
-        f = ar1.fit_ar1_regression(y[None, :], national.design_matrix(months))
-        out[code] = (f.params[0], float(f.phi[0]), float(np.sqrt(f.sigma2[0])), nat.labels[code])
+        out[code] = (validation.process_params(y), nat.labels[code])
     return out
 
 
@@ -51,23 +52,25 @@ def _show(title, r):
 
 
 @pytest.mark.parametrize(("code", "seed"), [("1.1.1", 101), ("1.2.4", 102), ("1.4.7", 103)])
-def test_national_model_on_simulated_series(national_params, code, seed):
-    beta, phi, sigma, label = national_params[code]
-    r = validation.validate_national(beta, phi, sigma, n_series=1000, effect=EFFECT, seed=seed)
-    _show(
-        f"national model, parameters of {code} {label} (phi {phi:.2f}, sigma {sigma:.3f}), 98 + 24 months",
-        r,
+def test_national_model_on_its_own_process(national_params, code, seed):
+    # series drawn from the seasonal AR(1) model itself with parameters of a real series;
+    # docs/covid.md has the other processes (benchmarks/covid_misspecification.py)
+    params, label = national_params[code]
+    r = validation.validate_national(
+        "seasonal_ar1", params, n_series=1000, effect=EFFECT, seed=seed
     )
-    assert r["n_series"] >= 500
+    _show(f"seasonal AR(1) model on its own process, parameters of {code} {label}", r)
     assert 0.93 <= r["coverage"] <= 0.97
-    # unbiased: the mean log(observed / expected) is the planted log(1 + effect) within 3 SE
-    assert abs(r["effect_bias_log"]) < 3 * r["effect_bias_se"]
-    # the rule fires at its nominal rate for correlated months (binomial 3.3 SD band)
-    nominal = r["nominal_rate_correlated"]
-    sd = np.sqrt(nominal * (1 - nominal) / r["n_series"])
-    assert abs(r["false_alarm_rate"] - nominal) < 3.3 * sd
-    # and 99 % intervals hold 99 % of the months
     assert 0.005 <= r["outside_strict_rate"] <= 0.015
+    # the rule fires at its nominal rate for correlated months (binomial 3.3 SD band)
+    nominal = validation.nominal_rule_rate(params)
+    sd = np.sqrt(nominal * (1 - nominal) / r["n_series"])
+    assert abs(r["false_alarm_rule"] - nominal) < 3.3 * sd
+    # the whole-window sum lies outside its 95 % interval about 5 % of the time
+    assert 0.025 <= r["false_alarm_sum"] <= 0.075
+    # the effect is recovered within 2 points (the mean of the predictive distribution includes
+    # the parameter uncertainty, which biases observed / expected down by about 1 point)
+    assert abs(r["effect_estimated_pct"] - 100 * EFFECT) < 2
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ def test_generated_text_follows_the_parameters(small):
     assert "voorperiode tot en met maart 2020" in intro and "mei 2020 in de voorperiode" in intro
     text = chapter.national_conclusions_text(small)
     assert "Van de 2 landelijke reeksen" in text
-    assert "tussen mei 2020 en jun 2021" in text
+    assert "(mei 2020 t/m jun 2021)" in text
     assert "**Zakkenrollerij (1.2.4)**" in text and "in dec 2020" in text
     assert "2020 (mei t/m dec)" in text
     assert "342 gemeenten" in chapter.municipal_intro_text(small)
@@ -65,6 +65,7 @@ def test_write_tables(small, tmp_path):
     assert sorted(p.name for p in written) == [
         "covid_municipal.csv",
         "covid_national.csv",
+        "covid_national_years.csv",
         "covid_summary.csv",
     ]
 
@@ -84,3 +85,33 @@ def test_notebook_prose_names_no_municipality_and_no_count():
         if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
     ]
     assert max(len("".join(c["source"]).splitlines()) for c in calls) <= 15
+
+
+def test_backtest_and_multiplicity_text_follow_the_results(small):
+    text = chapter.backtest_text(small)
+    assert "van de 2 soorten met een back-test" in text
+    assert "24 maanden" not in chapter.backtest_caption(small)  # the window has 14 months
+    assert "14 maanden vooruit" in chapter.backtest_caption(small)
+    m = small.multiplicity
+    want = f"{m['series']} reeksen met een model over 14 maanden getoetst"
+    assert want in chapter.multiplicity_text(small)
+
+
+def test_national_years_table_is_wide_with_changes(small):
+    t = chapter.national_years_table(small)
+    assert t.columns.tolist() == [
+        "code",
+        "soort",
+        "2019",
+        "2019 t.o.v. 2018 (%)",
+        "2020",
+        "2020 t.o.v. 2019 (%)",
+        "2021",
+        "2021 t.o.v. 2020 (%)",
+    ]
+    assert t["code"].tolist() == ["1.1.1", "1.2.4"]
+
+
+def test_desk_text_gives_a_range_not_one_number(small):
+    # the two desk series are not among the modelled codes of this run: no text
+    assert chapter.desk_text(small) == ""

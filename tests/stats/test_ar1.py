@@ -10,7 +10,7 @@ from statsmodels.tsa.statespace.initialization import Initialization
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from ivp_analysis import datasets
-from ivp_analysis.covid import data, national
+from ivp_analysis.covid import data, validation
 from ivp_analysis.covid.settings import NationalSettings
 from ivp_analysis.stats import ar1
 
@@ -30,7 +30,7 @@ def _real_series(nat, code, end="2020-02"):
         nat.counts.loc[months, code].to_numpy(float)
         * data.to_rate_factor(nat.population[months], months)
     )
-    return y, national.design_matrix(months)
+    return y, validation.design_matrix(months)
 
 
 @pytest.mark.parametrize("code", ["1.1.1", "1.2.4", "3.9.1"])
@@ -74,7 +74,7 @@ def test_reml_fit_matches_statsmodels_exact_diffuse(nat, code):
 
 def test_forecast_variance_matches_statsmodels_state_space(nat):
     y, X = _real_series(nat, "1.1.1", end="2019-12")
-    Xf = national.design_matrix(pd.period_range("2020-01", "2021-12", freq="M"))
+    Xf = validation.design_matrix(pd.period_range("2020-01", "2021-12", freq="M"))
     f = ar1.fit_ar1_regression(y[None, :], X, phi=0.55)
     fc = ar1.forecast_ar1(f, X[-1], Xf)
     with warnings.catch_warnings():
@@ -97,7 +97,7 @@ def test_fit_handles_a_later_start(nat):
 
 def test_predictive_quantile_matches_the_exact_t_mixture(nat):
     y, X = _real_series(nat, "1.2.4")
-    Xf = national.design_matrix(pd.period_range("2020-03", "2022-02", freq="M"))
+    Xf = validation.design_matrix(pd.period_range("2020-03", "2022-02", freq="M"))
     pr = ar1.predictive_ar1(y[None, :], X, Xf)
     assert pr.weights.sum() == pytest.approx(1.0)
     for q in (0.005, 0.025, 0.5, 0.975, 0.995):
@@ -115,7 +115,7 @@ def test_predictive_quantile_matches_the_exact_t_mixture(nat):
 def test_predictive_with_fixed_phi_equals_the_t_forecast(nat):
     # with all weight on one phi, the mixture is the t forecast of that phi
     y, X = _real_series(nat, "1.1.1")
-    Xf = national.design_matrix(pd.period_range("2020-03", "2020-08", freq="M"))
+    Xf = validation.design_matrix(pd.period_range("2020-03", "2020-08", freq="M"))
     pr = ar1.predictive_ar1(y[None, :], X, Xf, bounds=(0.6, 0.6), step=0.1)
     fc = ar1.forecast_ar1(ar1.fit_ar1_regression(y[None, :], X, phi=0.6), X[-1], Xf)
     lo, hi = pr.interval(0.95)
