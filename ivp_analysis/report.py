@@ -50,6 +50,7 @@ RESULT_DESCRIPTIONS = {
     "covid_national": "landelijke verwachting zonder COVID-19 per maand met intervallen",
     "covid_summary": "verschil tussen waargenomen en verwacht per fase",
     "covid_municipal": "waargenomen tegenover verwacht in 2020 en 2021 per gemeente",
+    "covid_national_years": "landelijke aantallen per soort en kalenderjaar rond COVID-19",
     "indicators": "evaluatie-indicatoren met peiljaar, evaluatiejaar, verandering en status",
 }
 

@@ -57,3 +57,10 @@ def test_every_result_table_and_column_is_in_the_data_dictionary(default_report)
         named = set(re.findall(r"`([a-z0-9_]+)`", sections[table.stem]))
         undocumented += [f"{table.name}: {c}" for c in header if c not in named]
     assert not undocumented, undocumented
+
+
+def test_every_result_table_has_a_description_in_the_report(default_report):
+    from ivp_analysis.report import RESULT_DESCRIPTIONS
+
+    tables = {p.stem for p in (default_report / "results").glob("*.csv")}
+    assert tables <= set(RESULT_DESCRIPTIONS), tables - set(RESULT_DESCRIPTIONS)
