@@ -64,3 +64,30 @@ def test_every_result_table_has_a_description_in_the_report(default_report):
 
     tables = {p.stem for p in (default_report / "results").glob("*.csv")}
     assert tables <= set(RESULT_DESCRIPTIONS), tables - set(RESULT_DESCRIPTIONS)
+
+
+def test_every_command_the_docs_name_exists():
+    """`make <target>` and `ivp <subcommand>` in the README and docs are real targets and subcommands."""
+    import argparse
+
+    from ivp_analysis.cli import _parser
+
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    subcommands = set(sub.choices)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"^([a-z-]+):", makefile, re.M))
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    wrong = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        wrong += [
+            f"{page.name}: make {t}"
+            for t in re.findall(r"`make ([a-z-]+)", text)
+            if t not in targets
+        ]
+        wrong += [
+            f"{page.name}: ivp {c}"
+            for c in re.findall(r"(?:^|[\s`/])ivp ([a-z]+)", text, re.M)
+            if c not in subcommands
+        ]
+    assert not wrong, wrong
