@@ -12,6 +12,9 @@ a switch makes verdicts flip on noise in the test statistic.
 
 Where the dispersion cannot be estimated (``dispersion`` NaN: fewer than five usable years), the
 functions fall back to the exact Poisson methods and say so (``method``).
+
+The evaluability of a comparison (the smallest change it detects) is in
+:mod:`ivp_analysis.stats.power`, for this same test.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ import numpy as np
 from scipy import stats
 
 from ivp_analysis.stats import countmodels as cm
+
+# every comparison carries one of these verdicts (defined in the vocabulary)
+from ivp_analysis.vocab import VERDICT_DOWN, VERDICT_NA, VERDICT_UP, VERDICT_WITHIN
 
 #: ``method`` of a comparison with a dispersion estimate, and of the fall-back without one.
 QUASI = "quasi-Poisson"
@@ -78,14 +84,15 @@ def compare_rates(
 ) -> dict[str, np.ndarray]:
     """Compare two yearly counts as rates per exposure, with the series' dispersion.
 
-    The test is the quasi-Poisson Wald test of the log rate ratio, the test of the year
-    coefficient in a log-linear Poisson model of the two counts with the scale fixed at
-    ``phi = max(1, dispersion)``: ``se(log RR) = sqrt(phi (1/c0 + 1/c1))``, statistic
-    ``log RR / se`` against t with ``df`` degrees of freedom, interval
-    ``exp(log RR +- t se)``. With a zero count the log ratio is infinite and the Wald test
-    undefined; there the quasi-score test takes over (conditional on the total ``n``, the later
-    count has mean ``n p0`` with ``p0 = e1 / (e0 + e1)`` and variance ``phi n p0 (1 - p0)``),
-    with the Wilson-type interval that inverts it.
+    The test is the quasi-score test of equal rates, conditional on the total ``n = c0 + c1``:
+    under equal rates the later count has mean ``n p0`` with ``p0 = e1 / (e0 + e1)``, and with
+    the scale ``phi = max(1, dispersion)`` the variance ``phi n p0 (1 - p0)``. The statistic
+    ``z = (c1 - n p0) / sqrt(phi n p0 (1 - p0))`` is referred to t with ``df`` degrees of
+    freedom. With ``phi = 1`` and a normal reference it is the score test of two Poisson rates
+    (statsmodels' ``test_poisson_2indep(method="score")``). The interval of the rate ratio
+    inverts the same test for every ratio (a Wilson-type interval for the later count's share,
+    with ``z^2`` replaced by ``phi t^2``), so the verdict and the interval always agree; it works
+    with a zero count, where a log ratio would not.
 
     Parameters
     ----------
@@ -116,7 +123,7 @@ def compare_rates(
 
     >>> r = compare_rates(76, 57122, 37, 57802, 1.8689, 9)
     >>> round(float(r["rate_ratio"]), 3), round(float(r["p_value"]), 3)
-    (0.481, 0.026)
+    (0.481, 0.023)
     >>> round(float(r["p_value_exact"]), 5), str(r["method"][()])
     (0.00024, 'quasi-Poisson')
     """
@@ -127,24 +134,16 @@ def compare_rates(
     quasi = ok & np.isfinite(d)
     phi = np.where(quasi, scale(d), 1.0)
     tq = t_quantile(0.5 + level / 2, df)
+    score = _score_test(c0, e0, c1, e1, phi, df, tq)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate0, rate1 = c0 / e0, c1 / e1
-        lrr = np.log(rate1 / rate0)
-        se = np.sqrt(phi * (1.0 / c0 + 1.0 / c1))
-        wald_p = t_two_sided(lrr / se, df)
-        wald_lo, wald_hi = np.exp(lrr - tq * se), np.exp(lrr + tq * se)
         direction = np.where(ok, np.sign(rate1 - rate0), np.nan)
         rr = np.where(ok & (c0 > 0), rate1 / rate0, np.nan)
-    score = _score_test(c0, e0, c1, e1, phi, df, tq)
-    both = (c0 > 0) & (c1 > 0)
-    p = np.where(both, wald_p, score["p_value"])
-    lo = np.where(both, wald_lo, score["ci_low"])
-    hi = np.where(both, wald_hi, score["ci_high"])
     return {
         "rate_ratio": rr,
-        "ci_low": _finite(np.where(quasi, lo, exact["ci_low"])),
-        "ci_high": _finite(np.where(quasi, hi, exact["ci_high"])),
-        "p_value": np.where(quasi, p, np.where(ok, exact["p_value"], np.nan)),
+        "ci_low": _finite(np.where(quasi, score["ci_low"], exact["ci_low"])),
+        "ci_high": _finite(np.where(quasi, score["ci_high"], exact["ci_high"])),
+        "p_value": np.where(quasi, score["p_value"], np.where(ok, exact["p_value"], np.nan)),
         "p_value_exact": np.where(ok, exact["p_value"], np.nan),
         "method": np.where(quasi, QUASI, np.where(ok, EXACT, "")).astype(object),
         "direction": direction,
@@ -157,7 +156,7 @@ def _finite(a: np.ndarray) -> np.ndarray:
 
 
 def _score_test(c0, e0, c1, e1, phi, df, tq) -> dict[str, np.ndarray]:
-    """Return the quasi-score test of equal rates and its (Wilson-type) interval of the ratio."""
+    """Return the quasi-score test of equal rates and the interval of the ratio that inverts it."""
     n = c0 + c1
     with np.errstate(divide="ignore", invalid="ignore"):
         p0 = e1 / (e0 + e1)
@@ -207,3 +206,23 @@ def rate_interval(
         np.where(ok, phi * lo / np.where(ok, n, 1) * per, np.nan),
         np.where(ok, phi * hi / np.where(ok, n, 1) * per, np.nan),
     )
+
+
+def verdict(direction, p_value, alpha: float = 0.05) -> np.ndarray:
+    """Label each comparison from its direction and p- (or q-) value.
+
+    ``direction`` is the sign of the change (a rate difference, a log ratio, or the
+    ``direction`` of :func:`compare_rates`); NaN in either gives ``niet te toetsen``.
+
+    Examples
+    --------
+    >>> verdict([1, -1, 1, np.nan], [0.01, 0.001, 0.4, np.nan]).tolist()
+    ['significante stijging', 'significante daling', 'binnen normale schommeling', 'niet te toetsen']
+    """
+    d, p = _arrays(direction, p_value)
+    out = np.full(d.shape, VERDICT_WITHIN, dtype=object)
+    sig = p < alpha
+    out[sig & (d > 0)] = VERDICT_UP
+    out[sig & (d < 0)] = VERDICT_DOWN
+    out[~np.isfinite(p) | np.isnan(d)] = VERDICT_NA
+    return out

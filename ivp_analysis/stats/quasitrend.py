@@ -91,7 +91,7 @@ def design(years: Iterable[int], pandemic_years: Iterable[int] = (), centre: flo
     [[1.0, -1.0, 0.0], [1.0, 0.0, 1.0], [1.0, 1.0, 1.0], [1.0, 2.0, 0.0]]
     """
     y = np.asarray(list(years), dtype=float)
-    c = float(y.mean()) if centre is None else float(centre)
+    c = float(centre) if centre is not None else (float(y.mean()) if len(y) else 0.0)
     return np.column_stack([np.ones_like(y), y - c, np.isin(y, list(pandemic_years)).astype(float)])
 
 

@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 import pytest
-import statsmodels.api as sm
 from scipy import optimize, stats
 from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats import rates as sm_rates
 
 from ivp_analysis.stats import quasipoisson as qp
 
@@ -15,34 +15,39 @@ E22, E23 = 57122.0, 57802.0  # GM1926 average population 2022, 2023
 
 
 def test_burglary_76_to_37_with_dispersion_by_hand():
-    # The issue's hand calculation: phi 1.8689 (Pearson X2/df of 2012-2022, 9 df).
+    # phi 1.8689 (Pearson X2/df of 2012-2022, 9 df, the issue's figure). Conditional on the
+    # 113 crimes, 2023's share under equal rates is p0 = 57,802 / 114,924 = 0.50296: expected
+    # 56.83, observed 37, z = -19.83 / sqrt(1.8689 x 113 x 0.50296 x 0.49704) = -2.729.
     r = qp.compare_rates(76, E22, 37, E23, 1.8689, 9)
-    lrr = math.log((37 / E23) / (76 / E22))
-    se = math.sqrt(1.8689 * (1 / 76 + 1 / 37))
-    assert float(r["rate_ratio"]) == pytest.approx(math.exp(lrr))
-    assert float(r["p_value"]) == pytest.approx(2 * stats.t.sf(abs(lrr / se), 9), rel=1e-10)
-    assert 0.025 < float(r["p_value"]) < 0.027  # normal reference would give 0.008
-    t = stats.t.ppf(0.975, 9)
-    assert float(r["ci_low"]) == pytest.approx(math.exp(lrr - t * se))
-    assert float(r["ci_high"]) == pytest.approx(math.exp(lrr + t * se))
+    p0 = E23 / (E22 + E23)
+    z = (37 - 113 * p0) / math.sqrt(1.8689 * 113 * p0 * (1 - p0))
+    assert z == pytest.approx(-2.729, abs=1e-3)
+    assert float(r["rate_ratio"]) == pytest.approx((37 / E23) / (76 / E22))
+    assert float(r["p_value"]) == pytest.approx(2 * stats.t.sf(abs(z), 9), rel=1e-10)
+    assert 0.022 < float(r["p_value"]) < 0.024  # a normal reference would give 0.006
     assert float(r["p_value_exact"]) < 0.001 and r["method"][()] == qp.QUASI
     assert float(r["direction"]) == -1
+    assert float(r["ci_low"]) < float(r["rate_ratio"]) < float(r["ci_high"]) < 1
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore:Perfect separation")
-def test_wald_part_equals_statsmodels_glm_with_the_scale_fixed():
-    # Two counts, a year dummy, population offset: the year coefficient is log RR, and with the
-    # scale fixed at phi its standard error is sqrt(phi (1/c0 + 1/c1)).
-    y = np.array([61.0, 76.0])
-    X = np.array([[1.0, 0.0], [1.0, 1.0]])
-    ref = sm.GLM(y, X, family=sm.families.Poisson(), offset=np.log([56123.0, E22])).fit(
-        scale=1.4280
-    )
-    r = qp.compare_rates(61, 56123, 76, E22, 1.4280, 8)
-    se = ref.bse[1]
-    assert math.log(float(r["rate_ratio"])) == pytest.approx(ref.params[1], abs=1e-9)
-    assert float(r["p_value"]) == pytest.approx(2 * stats.t.sf(abs(ref.params[1] / se), 8))
-    assert float(r["p_value"]) > 0.3  # 61 -> 76 is within normal variation
+def test_with_phi_one_it_is_statsmodels_score_test_of_two_poisson_rates():
+    for c0, e0, c1, e1 in ((61, 56123, 76, E22), (76, E22, 37, E23), (3, 900, 11, 950)):
+        ref = sm_rates.test_poisson_2indep(c1, e1, c0, e0, method="score", compare="ratio")
+        r = qp.compare_rates(c0, e0, c1, e1, 0.7, np.inf)  # phi 0.7 counts as 1
+        assert float(r["p_value"]) == pytest.approx(ref.pvalue, rel=1e-9)
+
+
+def test_61_to_76_is_within_normal_variation():
+    r = qp.compare_rates(61, 56123, 76, E22, 1.9229, 8)
+    assert float(r["p_value"]) > 0.3 and float(r["ci_low"]) < 1 < float(r["ci_high"])
+
+
+def test_the_interval_excludes_one_exactly_when_the_test_is_significant():
+    rng = np.random.default_rng(3)
+    c0, c1 = rng.poisson(40, 500), rng.poisson(55, 500)
+    r = qp.compare_rates(c0, 1000.0, c1, 1000.0, rng.uniform(0.5, 4, 500), 8)
+    excluded = (r["ci_low"] > 1) | (r["ci_high"] < 1)
+    assert ((r["p_value"] < 0.05) == excluded).all()
 
 
 def test_dispersion_below_one_is_never_used_to_narrow():
@@ -51,7 +56,7 @@ def test_dispersion_below_one_is_never_used_to_narrow():
     assert float(narrow["p_value"]) == pytest.approx(float(poisson["p_value"]))
 
 
-def test_a_zero_count_uses_the_score_test_and_gives_no_ratio_from_zero():
+def test_a_zero_count_is_tested_and_gives_no_ratio_from_zero():
     # 0 -> 8 with equal exposure, phi 1, normal: z = (8 - 4) / sqrt(8 x 0.25) = 2.828
     r = qp.compare_rates(0, 1000, 8, 1000, 1.0, np.inf)
     assert np.isnan(float(r["rate_ratio"])) and float(r["direction"]) == 1
