@@ -32,8 +32,8 @@ import statsmodels.api as sm
 from scipy import stats
 
 from ivp_analysis.stats import countmodels as cm
-from ivp_analysis.trends.inputs import all_municipalities, load_inputs
 from ivp_analysis.stats.quasitrend import design
+from ivp_analysis.trends.inputs import all_municipalities, load_inputs
 from ivp_analysis.trends.models import matrices
 
 FIRST, LAST = 2012, 2025

@@ -10,7 +10,6 @@ from scipy import stats
 from ivp_analysis.stats import power
 from ivp_analysis.stats.quasipoisson import compare_rates
 
-
 Z_A, Z_B = stats.norm.ppf(0.975), stats.norm.ppf(0.8)  # 1.95996, 0.84162
 
 

@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 from scipy import optimize, stats
-from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats import rates as sm_rates
+from statsmodels.stats.proportion import proportion_confint
 
 from ivp_analysis.stats import quasipoisson as qp
 
