@@ -248,9 +248,11 @@ def _count_context(
     observed = float(after["value"].iloc[-1]) if len(after) else math.nan
     one_year = rule.first_year if rule.rule == "year" else None
     out = context.trend_context(history, pop, year, observed, one_year)
+    out["history_years"] = tuple(int(y) for y in history["year"])
     e0 = float(pop.reindex(base["year"]).sum(min_count=len(base)))
     e1 = float(pop.get(year, e0 / len(base)))
     phi, df = context.dispersion(history, pop) if len(history) else (math.nan, math.nan)
+    out["dispersion"], out["dispersion_df"] = phi, df
     c0 = float(base["value"].sum())
     out["min_detectable_change"] = context.min_detectable_change(c0, e0, e1, phi, df, direction)
     return out
