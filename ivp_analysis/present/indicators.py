@@ -66,8 +66,10 @@ STATUS_SYMBOLS = {
 #: Caption of the scorecard figure: what its markers mean.
 SCORECARD_CAPTION = (
     "Groen rondje = verbeterd, oranje kruis = verslechterd, blauw vierkant = geen significante "
-    "verandering, paars ruitje = geen streefrichting, open rondje = geen cijfers. "
-    "'voorl.' = voorlopig cijfer."
+    "verandering, paars ruitje = geen streefrichting, open rondje = geen cijfers. Grijs streepje "
+    "= de kleinste verandering die de cijfers konden aantonen (80 % kans, toets op 5 %; een "
+    "driehoekje als die buiten de as valt): een lijn die daar niet bij komt, kon geen verandering "
+    "laten zien. 'voorl.' = voorlopig cijfer."
 )
 
 
@@ -205,8 +207,9 @@ def show_scorecard_figure(ev: Evaluation) -> None:
     alt = (
         f"Scorekaart van {len(ev.table)} indicatoren voor {ev.name}, gegroepeerd per prioriteit. "
         "Per indicator een gekleurd symbool voor het oordeel, een punt met een lijn voor de "
-        "procentuele verandering per inwoner met 95%-interval, en de cijfers van de nulmeting en "
-        "het laatste jaar."
+        "procentuele verandering per inwoner met 95%-interval, een grijs streepje bij de kleinste "
+        "verandering die de cijfers konden aantonen, en de cijfers van de nulmeting en het "
+        "laatste jaar."
     )
     fig = scorecard_figure(ev.table, ev.details["kind"], title)
     show_figure(fig, alt=alt, caption=SCORECARD_CAPTION)
