@@ -185,7 +185,7 @@ def assess(
     >>> pop = pd.Series({2022: 57122.0, 2023: 57802.0})
     >>> a = assess("count", "down", s, BaselineRule("year", 2022, 2022), 2023, pop)
     >>> a.status, round(a.change, 1), a.method, round(a.min_detectable_change, 1)
-    ('improved', -51.9, 'exact Poisson', -40.9)
+    ('improved', -51.9, 'exact Poisson', -40.1)
     """
     s = _usable(series, eval_year)
     facts: dict[str, Any] = {"kind": kind, "direction": direction, "eval_year": eval_year}

@@ -127,7 +127,7 @@ def min_detectable_change(
     Examples
     --------
     >>> round(min_detectable_change(76, 57122, 57802, 1.87, math.inf, "down"), 1)
-    -54.2
+    -52.2
     """
     if not np.isfinite(phi_hat):
         phi_hat, df = 1.0, math.inf
