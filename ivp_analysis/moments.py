@@ -153,35 +153,10 @@ def resolve(
     if moment in MOMENTS:
         m = MOMENTS[moment]
     elif moment == CUSTOM:
-        if not baseline_year or not eval_year or baseline_year >= eval_year:
-            raise ParameterError(
-                "moment 'custom' needs baseline_year and eval_year with baseline_year < eval_year"
-            )
-        m = Moment(
-            name=CUSTOM,
-            label=f"Evaluatie {eval_year} t.o.v. {baseline_year}",
-            baseline_year=baseline_year,
-            eval_year=eval_year,
-            data_last_year=data_last_year or eval_year,
-            note="Zelf gekozen peiljaar en evaluatiejaar.",
-        )
-        if m.data_last_year < eval_year:
-            raise ParameterError(
-                f"data_last_year {data_last_year} comes before the evaluation year {eval_year}"
-            )
+        m = _custom(baseline_year, eval_year, data_last_year)
     else:
         raise ParameterError(f"unknown moment {moment!r}; allowed: {', '.join(names())}")
-    if moment != CUSTOM and data_last_year and data_last_year != m.data_last_year:
-        raise ParameterError(
-            f"data_last_year {data_last_year}: the data vintage of {moment} is fixed at "
-            f"{m.data_last_year}; use moment 'custom' for another vintage"
-        )
-    if last_year > m.data_last_year:
-        raise ParameterError(
-            f"last_year {last_year} comes after the data vintage of {m.name} "
-            f"({m.data_last_year}): figures of later years did not exist when the evaluation "
-            "was written; use 0 (the vintage) or moment 'custom' with data_last_year"
-        )
+    _check_vintage(m, data_last_year, last_year)
     m = replace(
         m,
         first_year=first_year,
@@ -190,6 +165,41 @@ def resolve(
         benchmark_year=benchmark_year or m.eval_year,
     )
     return m if available is None else within_data(m, available)
+
+
+def _custom(baseline_year: int, eval_year: int, data_last_year: int) -> Moment:
+    """Return a ``custom`` moment: the user's years, the vintage its evaluation year by default."""
+    if not baseline_year or not eval_year or baseline_year >= eval_year:
+        raise ParameterError(
+            "moment 'custom' needs baseline_year and eval_year with baseline_year < eval_year"
+        )
+    if data_last_year and data_last_year < eval_year:
+        raise ParameterError(
+            f"data_last_year {data_last_year} comes before the evaluation year {eval_year}"
+        )
+    return Moment(
+        name=CUSTOM,
+        label=f"Evaluatie {eval_year} t.o.v. {baseline_year}",
+        baseline_year=baseline_year,
+        eval_year=eval_year,
+        data_last_year=data_last_year or eval_year,
+        note="Zelf gekozen peiljaar en evaluatiejaar.",
+    )
+
+
+def _check_vintage(m: Moment, data_last_year: int, last_year: int) -> None:
+    """Refuse another vintage for a named moment, and a series beyond the moment's vintage."""
+    if m.name != CUSTOM and data_last_year and data_last_year != m.data_last_year:
+        raise ParameterError(
+            f"data_last_year {data_last_year}: the data vintage of {m.name} is fixed at "
+            f"{m.data_last_year}; use moment 'custom' for another vintage"
+        )
+    if last_year > m.data_last_year:
+        raise ParameterError(
+            f"last_year {last_year} comes after the data vintage of {m.name} "
+            f"({m.data_last_year}): figures of later years did not exist when the evaluation "
+            "was written; use 0 (the vintage) or moment 'custom' with data_last_year"
+        )
 
 
 def within_data(m: Moment, available: tuple[int, int]) -> Moment:

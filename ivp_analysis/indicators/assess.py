@@ -203,10 +203,7 @@ def assess(
             gap=GAP_BASELINE,
             gap_years=span,
         )
-    facts["baseline_period"] = format_years(base["year"].tolist())
-    facts["baseline_value"] = float(base["value"].mean())
-    if rule.rule == "mean" and len(base) < len(rule.years):
-        facts["baseline_missing"] = tuple(sorted(set(rule.years) - set(base["year"])))
+    facts.update(_baseline_facts(base, rule))
     after = s[s["year"] > rule.last_year]
     if kind == "count":
         facts.update(_count_context(s, base, after, rule, eval_year, direction, population))
@@ -230,6 +227,17 @@ def assess(
     else:
         out = compare_scores(base, latest, direction, survey_sd)
     return Assessment(**{**facts, **out})
+
+
+def _baseline_facts(base: pd.DataFrame, rule: BaselineRule) -> dict[str, Any]:
+    """Return the baseline's period and value, and the years a mean baseline is missing."""
+    facts: dict[str, Any] = {
+        "baseline_period": format_years(base["year"].tolist()),
+        "baseline_value": float(base["value"].mean()),
+    }
+    if rule.rule == "mean" and len(base) < len(rule.years):
+        facts["baseline_missing"] = tuple(sorted(set(rule.years) - set(base["year"])))
+    return facts
 
 
 def _count_context(

@@ -159,11 +159,17 @@ def analyse(
     peers = bm.peer_group(
         peer_group, municipality, population_in(data, m.eval_year), m.eval_year, data.names
     )
+    return _analysis(data, municipality, m, peers, level, provisional_verdicts)
+
+
+def _analysis(
+    data: Inputs, municipality: str, m: Moment, peers: bm.Peers, level: float, prov: bool
+) -> TrendAnalysis:
+    """Run every step of the analysis for a resolved moment and peer group."""
     first, last = m.first_year, m.last_year
     series = municipal_series(data, municipality, first, last)
     national = national_series(data.crime, data.population, first, last)
     everyone = all_municipalities(data, first, last)
-    prov = provisional_verdicts
     all_fits = fit_all_municipalities(everyone, first, last, level, prov)
     table = trends_table(
         series, national, m.base_year, level, eval_year=m.eval_year, provisional_verdicts=prov
