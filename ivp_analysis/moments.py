@@ -1,8 +1,10 @@
 """Evaluation moments: the one place that turns a moment's name into every year it implies.
 
 A moment fixes the baseline year (the plan's last year), the evaluated year and the data
-vintage: the last year of figures that existed when the evaluation was written. The parameter
-check, the report and every notebook receive the same :class:`Moment` from :func:`resolve`.
+vintage: the last year of figures that existed when the evaluation was written. No trend, test
+or verdict of a moment uses a later year (:func:`resolve` refuses a series that reaches past the
+vintage). The parameter check, the report and every notebook receive the same :class:`Moment`
+from :func:`resolve`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from ivp_analysis.errors import ParameterError
 CUSTOM = "custom"
 #: First year of the shipped crime series (Politie 47018NED starts in 2012).
 FIRST_DATA_YEAR = 2012
+#: Years with COVID-19 measures for most of the year (2020-03 to 2022-02): the pre-plan trend
+#: models give them a level of their own, so that a temporary shock neither bends the trend nor
+#: inflates its dispersion (see docs/trends.md, "Trend context").
+PANDEMIC_YEARS = (2020, 2021)
 
 
 @dataclass(frozen=True)
@@ -32,12 +38,13 @@ class Moment:
     eval_year : int
         The year the evaluation judges.
     data_last_year : int
-        The data vintage: the last year with figures when the evaluation is written.
+        The data vintage: the last year with figures when the evaluation is written; no trend,
+        test or verdict of the moment uses a later year.
     note : str
         Dutch sentence on why these years.
     first_year, last_year : int
         First and last year of the series the analyses show (``last_year`` defaults to the
-        last year of the shipped data a moment is given).
+        data vintage and may not come after it).
     base_year : int
         The year the crime trends compare every later year with: the baseline year unless a
         report sets another (0 until resolved).
@@ -103,6 +110,7 @@ def resolve(
     last_year: int = 0,
     base_year: int = 0,
     benchmark_year: int = 0,
+    data_last_year: int = 0,
     available: tuple[int, int] | None = None,
 ) -> Moment:
     """Return the evaluation moment with every derived year filled in.
@@ -116,10 +124,14 @@ def resolve(
     first_year : int
         First year of the series.
     last_year : int
-        Last year of the series; 0 takes the moment's data vintage.
+        Last year of the series; 0 takes the moment's data vintage. A later year than the
+        vintage is refused: it did not exist when the evaluation was written.
     base_year, benchmark_year : int
         The comparison year of the crime trends and the year of the peer benchmark; 0 takes
         the baseline year and the evaluation year.
+    data_last_year : int
+        The data vintage of a ``custom`` moment (0: its evaluation year). A named moment's
+        vintage is fixed; giving another one is an error.
     available : tuple of int, optional
         First and last year of the data. When given, the series is cut back to these years and
         every year is checked against it (see :func:`within_data`).
@@ -130,29 +142,21 @@ def resolve(
     2023
     >>> resolve("custom", 2019, 2023).label
     'Evaluatie 2023 t.o.v. 2019'
-    >>> resolve("tussenevaluatie-2024", last_year=2025).years
-    range(2012, 2026)
-    >>> m = resolve("tussenevaluatie-2024", last_year=2030, available=(2012, 2025))
-    >>> m.last_year, m.base_year, m.benchmark_year
-    (2025, 2022, 2023)
+    >>> resolve("tussenevaluatie-2024").years
+    range(2012, 2024)
+    >>> resolve("custom", 2022, 2023, data_last_year=2025).last_year
+    2025
+    >>> m = resolve("eindevaluatie-2026", available=(2012, 2025))
+    >>> m.last_year, m.base_year, m.benchmark_year, m.data_last_year
+    (2025, 2022, 2025, 2025)
     """
     if moment in MOMENTS:
         m = MOMENTS[moment]
     elif moment == CUSTOM:
-        if not baseline_year or not eval_year or baseline_year >= eval_year:
-            raise ParameterError(
-                "moment 'custom' needs baseline_year and eval_year with baseline_year < eval_year"
-            )
-        m = Moment(
-            name=CUSTOM,
-            label=f"Evaluatie {eval_year} t.o.v. {baseline_year}",
-            baseline_year=baseline_year,
-            eval_year=eval_year,
-            data_last_year=eval_year,
-            note="Zelf gekozen peiljaar en evaluatiejaar.",
-        )
+        m = _custom(baseline_year, eval_year, data_last_year)
     else:
         raise ParameterError(f"unknown moment {moment!r}; allowed: {', '.join(names())}")
+    _check_vintage(m, data_last_year, last_year)
     m = replace(
         m,
         first_year=first_year,
@@ -163,11 +167,47 @@ def resolve(
     return m if available is None else within_data(m, available)
 
 
+def _custom(baseline_year: int, eval_year: int, data_last_year: int) -> Moment:
+    """Return a ``custom`` moment: the user's years, the vintage its evaluation year by default."""
+    if not baseline_year or not eval_year or baseline_year >= eval_year:
+        raise ParameterError(
+            "moment 'custom' needs baseline_year and eval_year with baseline_year < eval_year"
+        )
+    if data_last_year and data_last_year < eval_year:
+        raise ParameterError(
+            f"data_last_year {data_last_year} comes before the evaluation year {eval_year}"
+        )
+    return Moment(
+        name=CUSTOM,
+        label=f"Evaluatie {eval_year} t.o.v. {baseline_year}",
+        baseline_year=baseline_year,
+        eval_year=eval_year,
+        data_last_year=data_last_year or eval_year,
+        note="Zelf gekozen peiljaar en evaluatiejaar.",
+    )
+
+
+def _check_vintage(m: Moment, data_last_year: int, last_year: int) -> None:
+    """Refuse another vintage for a named moment, and a series beyond the moment's vintage."""
+    if m.name != CUSTOM and data_last_year and data_last_year != m.data_last_year:
+        raise ParameterError(
+            f"data_last_year {data_last_year}: the data vintage of {m.name} is fixed at "
+            f"{m.data_last_year}; use moment 'custom' for another vintage"
+        )
+    if last_year > m.data_last_year:
+        raise ParameterError(
+            f"last_year {last_year} comes after the data vintage of {m.name} "
+            f"({m.data_last_year}): figures of later years did not exist when the evaluation "
+            "was written; use 0 (the vintage) or moment 'custom' with data_last_year"
+        )
+
+
 def within_data(m: Moment, available: tuple[int, int]) -> Moment:
     """Cut the series years back to the data and check every year of ``m`` against them.
 
-    A ``last_year`` beyond the data is cut back to the last year available (the default asks
-    for "everything"); a base, evaluation or benchmark year outside the series is an error.
+    A ``last_year`` beyond the data is cut back to the last year available (a vintage the
+    shipped data do not reach yet); a base, evaluation or benchmark year outside the series is
+    an error.
 
     Raises
     ------
@@ -177,7 +217,11 @@ def within_data(m: Moment, available: tuple[int, int]) -> Moment:
 
     Examples
     --------
-    >>> m = within_data(resolve("tussenevaluatie-2024", last_year=2030), (2012, 2025))
+    >>> m = within_data(resolve("custom", 2022, 2026), (2012, 2025))
+    Traceback (most recent call last):
+    ...
+    ivp_analysis.errors.ParameterError: evaluation year 2026 lies outside the period 2012-2025
+    >>> m = within_data(resolve("custom", 2022, 2023, data_last_year=2030), (2012, 2025))
     >>> m.first_year, m.last_year
     (2012, 2025)
     """

@@ -22,7 +22,10 @@ VERDICT_UP = "significante stijging"
 VERDICT_DOWN = "significante daling"
 VERDICT_WITHIN = "binnen normale schommeling"
 VERDICT_NA = "niet te toetsen"
-TEST_VERDICTS = (VERDICT_UP, VERDICT_DOWN, VERDICT_WITHIN, VERDICT_NA)
+#: A comparison or trend that rests on a provisional figure: shown, but no verdict (unless a
+#: report opts in with ``provisional_verdicts``).
+VERDICT_PROVISIONAL = "voorlopig: geen oordeel"
+TEST_VERDICTS = (VERDICT_UP, VERDICT_DOWN, VERDICT_WITHIN, VERDICT_NA, VERDICT_PROVISIONAL)
 
 #: Verdicts of observed against expected (COVID-19 counterfactuals), in Dutch.
 VERDICT_BELOW = "lager dan verwacht"
@@ -66,10 +69,31 @@ DIRECTIONS: dict[str, str] = {
     "interpretive": "geen streefrichting",
 }
 
-#: Test methods of a count indicator with their Dutch names (in the reason of ``indicators.csv``).
+#: Test methods of a count comparison with their Dutch names (in the reason of ``indicators.csv``).
 METHOD_NL: dict[str, str] = {
     "exact Poisson": "exacte Poisson-toets",
     "quasi-Poisson": "quasi-Poisson-toets",
+}
+#: Dutch word of a figure's provisional status next to a verdict ("verbeterd (voorlopig)").
+PROVISIONAL_NL = "voorlopig"
+
+# --------------------------------------------------------------------------- trend context
+# Where an observed count lies against the prediction interval of its pre-plan trend
+# (``trend_verdict`` and ``baseline_vs_trend`` of trends.csv and indicators.csv): English codes,
+# Dutch words for readers.
+TREND_BELOW = "below trend"
+TREND_WITHIN = "within trend"
+TREND_ABOVE = "above trend"
+#: ``trend_verdict`` of a provisional figure in the exploratory screens (no verdict).
+TREND_PROVISIONAL = "provisional: no verdict"
+#: Every trend verdict, in order.
+TREND_VERDICTS = (TREND_BELOW, TREND_WITHIN, TREND_ABOVE, TREND_PROVISIONAL)
+#: Dutch wording of each trend verdict.
+TREND_NL: dict[str, str] = {
+    TREND_BELOW: "onder de trend",
+    TREND_WITHIN: "binnen de trend",
+    TREND_ABOVE: "boven de trend",
+    TREND_PROVISIONAL: VERDICT_PROVISIONAL,
 }
 
 # --------------------------------------------------------------------------- indicator findings
@@ -103,7 +127,11 @@ GAP_MARGIN = "margin"  # respondents or margin of the surveys of gap_years
 
 # --------------------------------------------------------------------------- models
 #: Count-model families with their Dutch names.
-FAMILY_NL: dict[str, str] = {"poisson": "Poisson", "negbin": "negatief binomiaal"}
+FAMILY_NL: dict[str, str] = {
+    "poisson": "Poisson",
+    "negbin": "negatief binomiaal",
+    "quasi-poisson": "quasi-Poisson",
+}
 
 # --------------------------------------------------------------------------- sources
 SOURCE_POLICE = "Politie 47018NED"
@@ -145,6 +173,8 @@ PEERS_ADDED_NL = " (inclusief {name}, toegevoegd)"
 POSITION_LOW = "laagste kwart"
 POSITION_MIDDLE = "middelste helft"
 POSITION_HIGH = "hoogste kwart"
+#: No position for a type with small numbers (median yearly count below ``trends.inputs.SMALL_COUNT``).
+POSITION_SMALL = "kleine aantallen: geen rangorde"
 
 #: Match values of the reconciliation (``match`` column; English meaning in docs/trends.md).
 MATCH_YES = "ja"

@@ -14,16 +14,18 @@ Lemon surveys). This package
   :func:`ivp_analysis.present.indicator_reasons.reason_text`.
 
 Method (docs/indicators.md has the full text). Counts are compared as rates per inhabitant
-with the exact conditional test of :func:`ivp_analysis.stats.countmodels.rate_ratio_test`. Yearly
-counts of a municipality often vary more than a Poisson model allows; when the years up to the
-baseline show that (Pearson dispersion test of a log-linear trend, p < 0.05), the interval and
-test are widened by the dispersion factor (quasi-Poisson), so that normal year-to-year swings are
-not called a change. Survey marks count as changed only when the difference exceeds its 95 %
-margin.
+with the quasi-score test of :func:`ivp_analysis.stats.quasipoisson.compare_rates`, with the
+dispersion of the years up to the baseline always on (``phi = max(1, phi_hat)``, t reference), so
+that normal year-to-year swings are not called a change; the exact Poisson p-value is kept for
+comparison. The same pre-plan model gives the trend context (the latest figure against the trend's
+prediction interval, the baseline year against its own trend) and the smallest detectable change.
+The tested indicators form one family for the Benjamini-Hochberg q-value; the status stays on p.
+Survey marks count as changed only when the difference exceeds its 95 % margin.
 
 Modules: :mod:`.catalogue` (the catalogue file), :mod:`.sources` (templates, series,
 population, budget), :mod:`.baseline` (the baseline rule), :mod:`.assess` (one indicator),
-:mod:`.comparisons` (the count and survey tests), :mod:`.evaluate` (the whole catalogue). The
+:mod:`.comparisons` (the count and survey tests), :mod:`.context` (the pre-plan model: dispersion,
+trend context, evaluability), :mod:`.evaluate` (the whole catalogue). The
 Dutch tables and sentences are in :mod:`ivp_analysis.present.indicators`, the scorecard figure
 in :mod:`ivp_analysis.plots.indicators`.
 """

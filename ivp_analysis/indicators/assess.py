@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ivp_analysis.indicators import context
 from ivp_analysis.indicators.baseline import BaselineRule, format_years
 from ivp_analysis.indicators.comparisons import (
     MIN_YEARS_DISPERSION,
@@ -59,16 +60,29 @@ class Assessment:
     baseline_period, baseline_value, eval_period, eval_value, eval_status_of_data
         The figures compared (empty text and NaN where there is none).
     change, ci_low, ci_high, p_value : float
-        Counts: % change of the rate per inhabitant; scores: difference in points; NaN where
-        not computed.
+        Counts: % change of the rate per inhabitant (NaN from a baseline of 0); scores:
+        difference in points; NaN where not computed.
+    q_value : float
+        Benjamini-Hochberg q-value of ``p_value`` within the evaluation's indicators (set by
+        :func:`~ivp_analysis.indicators.evaluate.evaluate`).
+    p_value_exact : float
+        Counts: the exact Poisson p-value, for comparison.
     significant : bool
         p < 0.05 (counts) or the difference exceeds its margin (scores).
     method : str
-        Counts: ``exact Poisson`` or ``quasi-Poisson``.
-    dispersion : float
-        Counts: the dispersion factor that widened the test (quasi-Poisson), else NaN.
+        Counts: ``quasi-Poisson``, or ``exact Poisson`` when the dispersion cannot be estimated.
+    dispersion, dispersion_df : float
+        Counts: the dispersion ``phi_hat`` of the years up to the baseline and its degrees of
+        freedom (NaN with fewer than five years).
     history_years : tuple of int
         Counts: the years up to the baseline that judged the spread.
+    min_detectable_change : float
+        Counts: the smallest change (%) in the desired direction the test detects with 80 %
+        power (NaN where none can be detected or there is no baseline).
+    trend_year, trend_expected, trend_pi_low, trend_pi_high, trend_verdict, baseline_vs_trend
+        Counts: the pre-plan trend projected to ``trend_year`` with its 95 % prediction
+        interval, where the figure lies against it, and the baseline year against its own trend
+        (see :mod:`ivp_analysis.indicators.context`).
     margin : float
         Scores: the 95 % margin of the difference.
     baseline_missing : tuple of int
@@ -97,10 +111,20 @@ class Assessment:
     ci_low: float = math.nan
     ci_high: float = math.nan
     p_value: float = math.nan
+    q_value: float = math.nan
+    p_value_exact: float = math.nan
     significant: bool = False
     method: str = ""
     dispersion: float = math.nan
+    dispersion_df: float = math.nan
     history_years: tuple[int, ...] = ()
+    min_detectable_change: float = math.nan
+    trend_year: int | None = None
+    trend_expected: float = math.nan
+    trend_pi_low: float = math.nan
+    trend_pi_high: float = math.nan
+    trend_verdict: str | None = None
+    baseline_vs_trend: str | None = None
     margin: float = math.nan
     baseline_missing: tuple[int, ...] = ()
     last_year: int | None = None
@@ -160,8 +184,8 @@ def assess(
     >>> s = pd.DataFrame({"year": [2022, 2023], "value": [76.0, 37.0]})
     >>> pop = pd.Series({2022: 57122.0, 2023: 57802.0})
     >>> a = assess("count", "down", s, BaselineRule("year", 2022, 2022), 2023, pop)
-    >>> a.status, round(a.change, 1), a.method
-    ('improved', -51.9, 'exact Poisson')
+    >>> a.status, round(a.change, 1), a.method, round(a.min_detectable_change, 1)
+    ('improved', -51.9, 'exact Poisson', -40.1)
     """
     s = _usable(series, eval_year)
     facts: dict[str, Any] = {"kind": kind, "direction": direction, "eval_year": eval_year}
@@ -179,11 +203,10 @@ def assess(
             gap=GAP_BASELINE,
             gap_years=span,
         )
-    facts["baseline_period"] = format_years(base["year"].tolist())
-    facts["baseline_value"] = float(base["value"].mean())
-    if rule.rule == "mean" and len(base) < len(rule.years):
-        facts["baseline_missing"] = tuple(sorted(set(rule.years) - set(base["year"])))
+    facts.update(_baseline_facts(base, rule))
     after = s[s["year"] > rule.last_year]
+    if kind == "count":
+        facts.update(_count_context(s, base, after, rule, eval_year, direction, population))
     if not len(after):
         return Assessment(
             **facts,
@@ -204,6 +227,43 @@ def assess(
     else:
         out = compare_scores(base, latest, direction, survey_sd)
     return Assessment(**{**facts, **out})
+
+
+def _baseline_facts(base: pd.DataFrame, rule: BaselineRule) -> dict[str, Any]:
+    """Return the baseline's period and value, and the years a mean baseline is missing."""
+    facts: dict[str, Any] = {
+        "baseline_period": format_years(base["year"].tolist()),
+        "baseline_value": float(base["value"].mean()),
+    }
+    if rule.rule == "mean" and len(base) < len(rule.years):
+        facts["baseline_missing"] = tuple(sorted(set(rule.years) - set(base["year"])))
+    return facts
+
+
+def _count_context(
+    s: pd.DataFrame,
+    base: pd.DataFrame,
+    after: pd.DataFrame,
+    rule: BaselineRule,
+    eval_year: int,
+    direction: str,
+    population: pd.Series | None,
+) -> dict[str, Any]:
+    """Return the evaluability and the trend context of a count indicator (see ``context``)."""
+    pop = population if population is not None else pd.Series(dtype=float)
+    history = s[s["year"] <= rule.last_year]
+    year = int(after["year"].iloc[-1]) if len(after) else eval_year
+    observed = float(after["value"].iloc[-1]) if len(after) else math.nan
+    one_year = rule.first_year if rule.rule == "year" else None
+    out = context.trend_context(history, pop, year, observed, one_year)
+    out["history_years"] = tuple(int(y) for y in history["year"])
+    e0 = float(pop.reindex(base["year"]).sum(min_count=len(base)))
+    e1 = float(pop.get(year, e0 / len(base)))
+    phi, df = context.dispersion(history, pop) if len(history) else (math.nan, math.nan)
+    out["dispersion"], out["dispersion_df"] = phi, df
+    c0 = float(base["value"].sum())
+    out["min_detectable_change"] = context.min_detectable_change(c0, e0, e1, phi, df, direction)
+    return out
 
 
 def _usable(series: pd.DataFrame, eval_year: int) -> pd.DataFrame:

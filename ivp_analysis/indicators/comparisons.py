@@ -1,9 +1,9 @@
 """The two comparisons of an indicator: counts as rates per inhabitant, survey marks by their margin.
 
-Counts use the exact conditional test of
-:func:`~ivp_analysis.stats.countmodels.rate_ratio_test_dispersed`, widened (quasi-Poisson) when
-the years up to the baseline vary more than a Poisson series would (:func:`dispersion`). Survey
-marks count as changed only when the difference exceeds the 95 % margin of the difference
+Counts use the quasi-Poisson test of :func:`~ivp_analysis.stats.quasipoisson.compare_rates` with
+the dispersion of the years up to the baseline (:func:`dispersion`, always on: ``phi = max(1,
+phi_hat)`` and a t reference); the exact Poisson p-value is kept beside it. Survey marks count as
+changed only when the difference exceeds the 95 % margin of the difference
 (:func:`survey_margin`). Both return the fields of an
 :class:`~ivp_analysis.indicators.assess.Assessment` as a dict.
 """
@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ivp_analysis.stats import countmodels
+from ivp_analysis.indicators import context
+from ivp_analysis.stats import quasipoisson as qp
 from ivp_analysis.vocab import (
     CASE_COUNTS,
     CASE_NO_MARGIN,
@@ -38,7 +39,7 @@ from ivp_analysis.vocab import (
 #: have a standard deviation between 1.2 and 1.5; the larger value gives the wider, cautious margin.
 SURVEY_SD = 1.5
 Z95 = float(stats.norm.ppf(0.975))
-#: Fewest yearly counts up to the baseline needed to check the dispersion of a series.
+#: Fewest yearly counts up to the baseline needed to estimate the dispersion of a series.
 MIN_YEARS_DISPERSION = 5
 #: Significance level of the count test.
 ALPHA = 0.05
@@ -63,31 +64,26 @@ def status_of(direction: str, significant: bool, up: bool) -> str:
 
 
 def dispersion(counts: np.ndarray, exposure: np.ndarray, years=None) -> tuple[float, float]:
-    """Return the Pearson dispersion factor and its test p-value for a yearly count series.
+    """Return the dispersion ``phi_hat`` of a yearly count series and its degrees of freedom.
 
-    The counts are fitted with a Poisson model with a log-linear trend in the year and the
-    exposure as offset (:func:`countmodels.history_dispersion`); the factor is Pearson's
-    chi-square over its degrees of freedom, and the p-value is ``P(chi2_df > X2)``: small means
-    the series varies more than a Poisson series would.
+    The counts are fitted with the quasi-Poisson trend of
+    :func:`ivp_analysis.indicators.context.fit_history` (log-linear in the year, exposure as
+    offset, a level of its own for the pandemic years); ``phi_hat`` is Pearson's chi-square over
+    its degrees of freedom: above 1, the series varies more than a Poisson series would.
+    ``(nan, nan)`` with fewer than five years.
 
     Examples
     --------
     A series that alternates 50, 150, 50, ... is far more variable than Poisson:
 
-    >>> phi, p = dispersion(np.array([50, 150, 50, 150, 50, 150.0]), np.full(6, 1000.0))
-    >>> round(phi, 1) > 10, p < 0.001
-    (True, True)
+    >>> phi, df = dispersion(np.array([50, 150, 50, 150, 50, 150.0]), np.full(6, 1000.0))
+    >>> bool(phi > 10), df
+    (True, 4.0)
     """
     counts = np.asarray(counts, dtype=float)
-    years = np.arange(len(counts), dtype=float) if years is None else np.asarray(years, dtype=float)
-    phi, p = countmodels.history_dispersion(
-        counts[None, :],
-        np.asarray(exposure, dtype=float)[None, :],
-        years,
-        [years.max()],
-        min_years=1,
-    )
-    return float(phi[0]), float(p[0])
+    years = np.arange(len(counts)) if years is None else np.asarray(years, dtype=int)
+    history = pd.DataFrame({"year": years, "value": counts})
+    return context.dispersion(history, pd.Series(np.asarray(exposure, dtype=float), index=years))
 
 
 def compare_counts(
@@ -115,8 +111,9 @@ def compare_counts(
     Returns
     -------
     dict
-        Fields of an ``Assessment``: ``case``, ``status`` and, where tested, ``change``,
-        ``ci_low``, ``ci_high``, ``p_value``, ``significant``, ``method``, ``dispersion`` and
+        Fields of an ``Assessment``: ``case``, ``status`` and, where tested, ``change`` (NaN
+        from a baseline of 0: no percentage from zero), ``ci_low``, ``ci_high``, ``p_value``,
+        ``p_value_exact``, ``significant``, ``method``, ``dispersion``, ``dispersion_df`` and
         ``history_years``; ``gap`` and ``gap_years`` when the population is missing.
     """
     if population is None:
@@ -136,35 +133,32 @@ def compare_counts(
     if c0 == 0 and c1 == 0:
         status = STATUS_NO_DIRECTION if direction == "interpretive" else STATUS_NO_CHANGE
         return {"case": CASE_ZERO, "change": 0.0, "status": status}
-    phi, phi_p = _history_dispersion(history, population, c0 > 0 and c1 > 0)
-    test = countmodels.rate_ratio_test_dispersed(c0, e0, c1, e1, phi, phi_p)
+    phi, df = _history_dispersion(history, population)
+    test = qp.compare_rates(c0, e0, c1, e1, phi, df)
     rr, lo, hi, p = (float(test[k]) for k in ("rate_ratio", "ci_low", "ci_high", "p_value"))
-    quasi = test["method"][()] == "quasi-Poisson"
-    significant = p < ALPHA
+    significant = bool(p < ALPHA)
     return {
         "case": CASE_COUNTS,
         "change": 100 * (rr - 1),
         "ci_low": 100 * (lo - 1),
         "ci_high": 100 * (hi - 1),
         "p_value": p,
+        "p_value_exact": float(test["p_value_exact"]),
         "significant": significant,
-        "status": status_of(direction, significant, rr > 1),
-        "method": "quasi-Poisson" if quasi else "exact Poisson",
-        "dispersion": phi if quasi else math.nan,
+        "status": status_of(direction, significant, float(test["direction"]) > 0),
+        "method": str(test["method"][()]),
+        "dispersion": phi,
+        "dispersion_df": df,
         "history_years": tuple(int(y) for y in history["year"]),
     }
 
 
-def _history_dispersion(
-    history: pd.DataFrame, population: pd.Series, both_positive: bool
-) -> tuple[float, float]:
-    """Return the dispersion of the years up to the baseline, NaN where it cannot be judged."""
+def _history_dispersion(history: pd.DataFrame, population: pd.Series) -> tuple[float, float]:
+    """Return ``(phi_hat, df)`` of the years up to the baseline, NaN where it cannot be judged."""
     history_pop = population.reindex(history["year"])
-    if len(history) < MIN_YEARS_DISPERSION or history_pop.isna().any() or not both_positive:
+    if len(history) < MIN_YEARS_DISPERSION or history_pop.isna().any():
         return math.nan, math.nan
-    return dispersion(
-        history["value"].to_numpy(), history_pop.to_numpy(), history["year"].to_numpy()
-    )
+    return context.dispersion(history, population)
 
 
 def survey_margin(margin_95: float, respondents: float, sd: float = SURVEY_SD) -> float:

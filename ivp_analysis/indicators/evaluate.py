@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +14,7 @@ from ivp_analysis.indicators.catalogue import Indicator, load_catalogue
 from ivp_analysis.indicators.sources import indicator_series, population_series
 from ivp_analysis.moments import MOMENTS, Moment
 from ivp_analysis.moments import resolve as resolve_moment
+from ivp_analysis.stats.multiplicity import bh_qvalues
 from ivp_analysis.vocab import PRIORITIES
 
 #: Columns of the result table ``indicators.csv``, in order (documented in docs/results.md).
@@ -35,8 +36,36 @@ RESULT_COLUMNS = [
     "ci_low",
     "ci_high",
     "p_value",
+    "q_value",
     "status",
+    "p_value_exact",
+    "method",
+    "dispersion",
+    "dispersion_df",
+    "min_detectable_change",
+    "trend_expected",
+    "trend_pi_low",
+    "trend_pi_high",
+    "trend_verdict",
+    "baseline_vs_trend",
     "reason",
+]
+#: Numeric columns of the result table.
+NUMERIC_COLUMNS = [
+    "baseline_value",
+    "eval_value",
+    "change",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "q_value",
+    "p_value_exact",
+    "dispersion",
+    "dispersion_df",
+    "min_detectable_change",
+    "trend_expected",
+    "trend_pi_low",
+    "trend_pi_high",
 ]
 _TABLE_COLUMNS = RESULT_COLUMNS[:-1]
 _ASSESSED = [c for c in _TABLE_COLUMNS if c in {f.name for f in fields(Assessment)}]
@@ -108,6 +137,7 @@ def evaluate(
     baseline: str = "year",
     baseline_first_year: int = 0,
     baseline_last_year: int = 0,
+    data_last_year: int = 0,
     catalogue: str | Path | None = None,
     templates_dir: str | Path | None = None,
 ) -> Evaluation:
@@ -122,6 +152,9 @@ def evaluate(
         and ``eval_year``), resolved by :func:`ivp_analysis.moments.resolve`.
     baseline, baseline_first_year, baseline_last_year
         The baseline rule, see :func:`~ivp_analysis.indicators.baseline.baseline_rule`.
+    data_last_year : int
+        The data vintage of a ``custom`` moment (0: its evaluation year); see
+        :func:`ivp_analysis.moments.resolve`. No figure after the evaluation year is used.
     catalogue : path, optional
         The catalogue file (default ``data/indicators.yaml``).
     templates_dir : path, optional
@@ -131,7 +164,9 @@ def evaluate(
     -------
     Evaluation
         ``table`` holds one row per catalogue indicator (none left out), ordered by priority
-        and then catalogue order.
+        and then catalogue order. The indicators with a test form one family: each p-value
+        gets its Benjamini-Hochberg q-value (``q_value``); the status stays on p (each
+        indicator answers a question the plan set in advance).
 
     Examples
     --------
@@ -140,7 +175,7 @@ def evaluate(
     >>> float(row.baseline_value), float(row.eval_value), row.status
     (76.0, 37.0, 'improved')
     """
-    m = resolve_moment(moment, baseline_year, eval_year)
+    m = resolve_moment(moment, baseline_year, eval_year, data_last_year=data_last_year)
     rule = baseline_rule(m, baseline, baseline_first_year, baseline_last_year)
     cat = load_catalogue(catalogue, templates_dir)
     pop = population_series(municipality)
@@ -152,14 +187,22 @@ def evaluate(
         assessments[ind.id] = assess(
             ind.kind, ind.desired_direction, series, rule, m.eval_year, pop, caveat=ind.caveat
         )
+    assessments = _with_q_values(assessments)
     order = sorted(cat, key=lambda i: list(PRIORITIES).index(i.priority))  # stable
     table = pd.DataFrame([_row(ind, assessments[ind.id], tdir) for ind in order])
     table = table.reindex(columns=_TABLE_COLUMNS)
-    for c in ("baseline_value", "eval_value", "change", "ci_low", "ci_high", "p_value"):
+    for c in NUMERIC_COLUMNS:
         table[c] = table[c].astype(float)
     details = pd.DataFrame([_details(ind) for ind in order]).set_index("indicator_id")
     name = _codes.municipality_name(municipality)
     return Evaluation(municipality, name, m, next_moment(m), rule, cat, table, details, assessments)
+
+
+def _with_q_values(assessments: dict[str, Assessment]) -> dict[str, Assessment]:
+    """Return the assessments with the Benjamini-Hochberg q-value of the indicators' family."""
+    ids = list(assessments)
+    q = bh_qvalues([assessments[i].p_value for i in ids])
+    return {i: replace(assessments[i], q_value=float(v)) for i, v in zip(ids, q, strict=True)}
 
 
 def _row(ind: Indicator, a: Assessment, templates_dir: Path | None) -> dict:

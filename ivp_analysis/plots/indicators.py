@@ -16,6 +16,7 @@ from matplotlib.ticker import FixedLocator, NullLocator
 from ivp_analysis.plots.style import use_style
 from ivp_analysis.present.indicator_reasons import value_text
 from ivp_analysis.present.numbers import format_nl
+from ivp_analysis.present.trends.formats import MIN_BASE_FOR_PERCENT
 from ivp_analysis.vocab import (
     PRIORITIES,
     STATUS_IMPROVED,
@@ -40,6 +41,8 @@ ROW_IN, TOP_IN, BOTTOM_IN = 0.36, 1.3, 1.0
 #: Ticks at symmetric ratios: halving and doubling are equally far from 0 on a log scale.
 RATIO_TICKS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 _HEADER_BAND = "#eef1f5"
+#: Colour of the mark of the smallest detectable change.
+_MDC_COLOUR = "#555555"
 _AXIS_LABEL = "Verandering per inwoner t.o.v. de nulmeting (%, log-schaal)"
 
 
@@ -69,8 +72,10 @@ def scorecard_figure(table: pd.DataFrame, kinds: Sequence[str], title: str) -> p
     """Draw the evaluation scorecard: one row per indicator, grouped by priority.
 
     Left: a status marker (colour and shape) with the indicator's name; middle: the change of
-    the rate per inhabitant with its 95 % interval on a log scale (count indicators); right:
-    the baseline and latest figure with their years. The figure is tall, so the legend sits at
+    the rate per inhabitant with its 95 % interval on a log scale (count indicators from at
+    least ten cases in the baseline; fewer are written as counts), and a grey bar at the
+    smallest change the data could detect (80 % power); right: the baseline and latest figure
+    with their years. The figure is tall, so the legend sits at
     the top and the axis is labelled at the top, in every priority heading and at the bottom:
     a reader sees both wherever the rows are read.
 
@@ -117,7 +122,13 @@ def _rows(table: pd.DataFrame, kinds: Sequence[str]) -> list[_Row]:
 
 def _scale(rows: list[_Row]) -> _Scale:
     """Return limits that hold every interval of a count (within 1/10 and 10 times)."""
-    counts = [r.record for r in rows if r.record is not None and r.kind == "count"]
+    counts = [
+        r.record
+        for r in rows
+        if r.record is not None
+        and r.kind == "count"
+        and r.record.get("baseline_value", np.nan) >= MIN_BASE_FOR_PERCENT
+    ]
     lows = [1 + r["ci_low"] / 100 for r in counts if np.isfinite(r["ci_low"])]
     highs = [1 + r["ci_high"] / 100 for r in counts if np.isfinite(r["ci_high"])]
     xmin = max(0.1, min([0.5, *lows]) * 0.9)
@@ -186,6 +197,7 @@ def _indicator(
     """Draw one indicator: marker and name, its change (or why there is none), its figures."""
     colour, marker = STATUS_STYLE[rec["status"]]
     filled = rec["status"] != STATUS_NO_DATA
+    _detectable(ax_m, y, rec, kind, scale)
     ax_l.plot(
         [0.03],
         [y],
@@ -197,7 +209,8 @@ def _indicator(
         markeredgewidth=1.5,
     )
     ax_l.text(0.075, y, rec["label"], va="center", ha="left", fontsize=9.5)
-    if kind == "count" and np.isfinite(rec["change"]) and np.isfinite(rec["ci_low"]):
+    big = rec.get("baseline_value", np.nan) >= MIN_BASE_FOR_PERCENT
+    if kind == "count" and big and np.isfinite(rec["change"]) and np.isfinite(rec["ci_low"]):
         _interval(ax_m, y, rec, colour, marker, scale)
     else:
         ax_m.text(
@@ -236,11 +249,32 @@ def _interval(ax: Axes, y: int, rec: dict, colour: str, marker: str, scale: _Sca
         ax.annotate("", xy=(scale.xmin, y), xytext=(scale.xmin * 1.15, y), arrowprops=arrow)
 
 
+def _detectable(ax: Axes, y: int, rec: dict, kind: str, scale: _Scale) -> None:
+    """Mark the smallest detectable change of a count (a grey bar; a triangle at the edge).
+
+    Only on rows with a change drawn; the table gives it for every count indicator.
+    """
+    mdc = rec.get("min_detectable_change", np.nan)
+    big = rec.get("baseline_value", np.nan) >= MIN_BASE_FOR_PERCENT
+    if kind != "count" or not big or not np.isfinite(mdc) or not np.isfinite(rec["eval_value"]):
+        return
+    ratio = 1 + mdc / 100
+    if ratio < scale.xmin or ratio > scale.xmax:
+        edge = scale.xmin if ratio < scale.xmin else scale.xmax
+        marker = "<" if ratio < scale.xmin else ">"
+        ax.plot([edge], [y], marker=marker, color=_MDC_COLOUR, markersize=5, clip_on=False)
+        return
+    ax.plot([ratio, ratio], [y - 0.3, y + 0.3], color=_MDC_COLOUR, linewidth=1.6)
+
+
 def _no_interval_text(rec: dict, kind: str) -> str:
-    """Say why a row has no interval: a survey mark's difference, or no figure."""
+    """Say why a row has no interval: a survey mark's difference, small counts, or no figure."""
     if kind == "score" and np.isfinite(rec["change"]):
         sign = "+" if rec["change"] > 0 else ""
         return f"rapportcijfer {sign}{format_nl(rec['change'], 1)} punt"
+    if kind == "count" and np.isfinite(rec["eval_value"]) and rec["baseline_period"]:
+        base, last = value_text(kind, rec["baseline_value"]), value_text(kind, rec["eval_value"])
+        return f"van {base} naar {last}: geen percentage"
     if rec["status"] == STATUS_NO_DATA:
         return "geen meting" if kind == "score" else "geen cijfer"
     return "geen interval"
@@ -262,6 +296,18 @@ def _legend(fig: plt.Figure) -> None:
         )
         for s in STATUSES
     ]
+    handles.append(
+        Line2D(
+            [],
+            [],
+            linestyle="",
+            marker="|",
+            color=_MDC_COLOUR,
+            markersize=10,
+            markeredgewidth=1.6,
+            label="kleinste aantoonbare verandering",
+        )
+    )
     fig.legend(
         handles=handles,
         loc="upper left",

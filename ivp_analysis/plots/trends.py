@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 
 from ivp_analysis.plots.style import dutch_ticks, format_pct, use_style, wrap
 from ivp_analysis.present.numbers import format_nl
-from ivp_analysis.present.trends.formats import series_name
+from ivp_analysis.present.trends.formats import MIN_BASE_FOR_PERCENT, series_name
 from ivp_analysis.trends.inputs import NATIONAL
 from ivp_analysis.vocab import (
     SOURCE_CBS,
@@ -19,6 +19,7 @@ from ivp_analysis.vocab import (
     SOURCE_POLICE,
     VERDICT_DOWN,
     VERDICT_NA,
+    VERDICT_PROVISIONAL,
     VERDICT_UP,
     VERDICT_WITHIN,
 )
@@ -29,11 +30,13 @@ TREND_COLOURS = {
     SOURCE_PLAN: "#cc78bc",
     NATIONAL: "#555555",
 }
-#: Colours of the test verdicts (orange = rise, blue = fall: colour-blind safe).
+#: Colours of the test verdicts (orange = rise, blue = fall: colour-blind safe; pale yellow =
+#: a provisional figure without a verdict).
 VERDICT_COLOURS = {
     VERDICT_UP: "#d55e00",
     VERDICT_DOWN: "#0173b2",
     VERDICT_WITHIN: "#e6e6e6",
+    VERDICT_PROVISIONAL: "#f6ecb8",
     VERDICT_NA: "#ffffff",
 }
 _RATE_AXIS = "Misdrijven per 1.000 inwoners (gemiddelde bevolking)"
@@ -89,7 +92,7 @@ def _rate_legend(name: str, sources: set[str]) -> list[Line2D]:
             ms=10,
             ls="none",
             alpha=0.6,
-            label="95%-interval (Poisson)",
+            label="95%-interval (met de spreiding van de reeks)",
         ),
         Line2D([], [], color="#999999", ls=":", label="peiljaar en evaluatiejaar"),
     ]
@@ -103,7 +106,10 @@ def rate_small_multiples(
     eval_year: int | None = None,
     ncols: int = 4,
 ) -> plt.Figure:
-    """Draw one panel per crime type: the rate per 1,000 with its exact 95 % interval.
+    """Draw one panel per crime type: the rate per 1,000 with its 95 % interval.
+
+    The interval carries the series' dispersion (``rate_ci_low``/``rate_ci_high`` of
+    ``trends.csv``: exact Poisson only where no dispersion could be estimated).
 
     Provisional years have open markers; the Netherlands (sum of all municipalities) is a dashed
     grey line; the total (0.0.0) shows the CBS and the plan series side by side.
@@ -152,14 +158,35 @@ def rate_small_multiples(
     return fig
 
 
-def change_grid(trends: pd.DataFrame, municipality: str, name: str) -> plt.Figure:
-    """Draw each year's change against the year before: colour = test verdict, text = change in %.
+def _cell_text(ratio: float, before: float, count: float) -> str:
+    """The text of a grid cell: the change in %, or the two counts when the first is small.
 
-    Rows are the series of the municipality, columns the years; a cell without a previous year
-    is white ("niet te toetsen").
+    Examples
+    --------
+    >>> _cell_text(1.224, 61.0, 76.0), _cell_text(float("nan"), 0.0, 2.0), _cell_text(3.0, 2, 6)
+    ('+22', '0→2', '2→6')
+    """
+    if np.isfinite(before) and before < MIN_BASE_FOR_PERCENT:
+        return f"{before:.0f}→{count:.0f}"
+    if np.isfinite(ratio):
+        return format_pct(100 * (ratio - 1))
+    return "–"
+
+
+def change_grid(trends: pd.DataFrame, municipality: str, name: str) -> plt.Figure:
+    """Draw each year's change against the year before: colour = verdict, text = change in %.
+
+    The verdict is that of ``trends.csv`` (the series' dispersion, on the q-value; pale yellow:
+    a provisional figure without a verdict). Rows are the series of the municipality, columns
+    the years; a cell without a previous year is white ("niet te toetsen"). Below ten cases in
+    the earlier year the cell shows the two counts instead of a percentage.
     """
     use_style()
     own = trends[(trends["region"] == municipality)].copy()
+    before = own[["code", "source", "year", "count"]].assign(year=own["year"] + 1)
+    own = own.merge(
+        before.rename(columns={"count": "before_count"}), on=["code", "source", "year"], how="left"
+    )
     own["row"] = [
         series_name(c, lab, s)
         for c, lab, s in zip(own["code"], own["label"], own["source"], strict=True)
@@ -176,12 +203,10 @@ def change_grid(trends: pd.DataFrame, municipality: str, name: str) -> plt.Figur
         i, j = rows.index(r.row), years.index(r.year)
         v = r.verdict if r.verdict in VERDICT_COLOURS else VERDICT_NA
         grid[i, j] = verdicts.index(v)
-        if np.isfinite(r.rate_ratio):
-            text = format_pct(100 * (r.rate_ratio - 1))
-            colour = "white" if v in (VERDICT_UP, VERDICT_DOWN) else "#222222"
-            ax.text(j, i, text, ha="center", va="center", fontsize=7.5, color=colour)
-        else:
-            ax.text(j, i, "–", ha="center", va="center", fontsize=7.5, color="#888888")
+        text = _cell_text(r.rate_ratio, r.before_count, r.count) if np.isfinite(r.p_value) else "–"
+        colour = "white" if v in (VERDICT_UP, VERDICT_DOWN) else "#222222"
+        colour = "#888888" if text == "–" else colour
+        ax.text(j, i, text, ha="center", va="center", fontsize=7.5, color=colour)
     ax.imshow(
         grid, aspect="auto", cmap=cmap, vmin=-0.5, vmax=len(verdicts) - 0.5, interpolation="nearest"
     )
@@ -202,7 +227,10 @@ def change_grid(trends: pd.DataFrame, municipality: str, name: str) -> plt.Figur
         loc="upper left",
         bbox_to_anchor=(1.01, 1),
         fontsize=8,
-        title="Toets (exact, 95 %)\ntekst: verandering per\n1.000 inwoners in %",
+        title=(
+            "Toets met de spreiding\nvan de reeks, oordeel op q\n(95 %); tekst: verandering\n"
+            "per 1.000 inwoners in %\n(aantallen bij < 10)"
+        ),
         title_fontsize=8,
     )
     ax.set_title(f"Verandering ten opzichte van het jaar ervoor, {name}")
@@ -215,8 +243,8 @@ def trend_position_figure(
     """Draw the yearly trend of every municipality per crime type, with the municipality's own.
 
     Boxes span the middle half of all municipalities' yearly changes (whiskers 5 to 95 %);
-    the municipality is a diamond with its 95 % interval. The x-axis spans the whiskers and the
-    intervals unless ``clip`` gives its limits.
+    the municipality is a diamond with its 95 % interval, filled when significant on q. The
+    x-axis spans the whiskers and the intervals unless ``clip`` gives its limits.
     """
     use_style()
     own = models[models["source"] == SOURCE_POLICE].sort_values("code")
@@ -237,7 +265,7 @@ def trend_position_figure(
         whiskerprops={"color": "#6b8fb3"},
         capprops={"color": "#6b8fb3"},
     )
-    sig = own["p_value"].to_numpy(float) < 0.05
+    sig = own["q_value"].to_numpy(float) < 0.05
     x = own["change_pct"].to_numpy(float)
     lo, hi = own["ci_low_pct"].to_numpy(float), own["ci_high_pct"].to_numpy(float)
     ax.errorbar(

@@ -14,7 +14,6 @@ are in :mod:`ivp_analysis.present.indicators`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -24,6 +23,7 @@ from ivp_analysis.indicators.assess import Assessment
 from ivp_analysis.indicators.baseline import format_years
 from ivp_analysis.indicators.evaluate import RESULT_COLUMNS, Evaluation
 from ivp_analysis.present.numbers import format_nl, format_pct_nl
+from ivp_analysis.present.trends.formats import MIN_BASE_FOR_PERCENT
 from ivp_analysis.vocab import (
     CASE_COUNTS,
     CASE_NO_BASELINE,
@@ -42,6 +42,9 @@ from ivp_analysis.vocab import (
     GAP_YEARS,
     METHOD_NL,
     STATUS_NO_DIRECTION,
+    TREND_ABOVE,
+    TREND_BELOW,
+    TREND_WITHIN,
 )
 
 # --------------------------------------------------------------------------- numbers in words
@@ -114,15 +117,27 @@ def _zero(a: Assessment) -> str:
     return "Nul in de nulmeting en in het evaluatiejaar: geen verandering."
 
 
+def _small_base(a: Assessment) -> bool:
+    """Whether the baseline is too small (or zero) for a percentage."""
+    return not a.baseline_value >= MIN_BASE_FOR_PERCENT or not np.isfinite(a.change)
+
+
 def _counts(a: Assessment) -> str:
-    up = a.change > 0
-    if a.change == 0:
-        what = f"Gelijk aantal per inwoner ({_p_text(a.p_value)})."
+    up = a.change > 0 if np.isfinite(a.change) else a.eval_value > a.baseline_value
+    test = f"{_p_text(a.p_value)}; {METHOD_NL[a.method]}"
+    if _small_base(a):
+        what = (
+            f"Van {value_text(a.kind, a.baseline_value)} naar {value_text(a.kind, a.eval_value)}: "
+            f"bij minder dan {MIN_BASE_FOR_PERCENT} gevallen in de nulmeting geen percentage "
+            f"({test})."
+        )
+    elif a.change == 0:
+        what = f"Gelijk aantal per inwoner ({test})."
     else:
         what = (
             f"{'Stijging' if up else 'Daling'} van {format_pct_nl(abs(a.change), 0, sign=False)} "
             f"per inwoner (95%-interval {format_pct_nl(a.ci_low, 0)} tot "
-            f"{format_pct_nl(a.ci_high, 0)}; {_p_text(a.p_value)}; {METHOD_NL[a.method]})."
+            f"{format_pct_nl(a.ci_high, 0)}; {test})."
         )
     if a.status == STATUS_NO_DIRECTION:
         sig = "Significant" if a.significant else "Binnen de normale schommeling"
@@ -135,22 +150,99 @@ def _counts(a: Assessment) -> str:
         verdict = f"{_direction_words(a.direction, up)}."
     else:
         verdict = "Binnen de normale schommeling."
-    return f"{what} {verdict}{_spread_note(a)}"
+    q = f" Na correctie voor het aantal getoetste indicatoren: q = {_q(a.q_value)}."
+    return f"{what} {verdict}{q if np.isfinite(a.q_value) else ''}{_spread_note(a)}"
+
+
+def _q(q: float) -> str:
+    return "< 0,001" if q < 0.001 else format_nl(q, 3)
 
 
 def _spread_note(a: Assessment) -> str:
+    years = format_years(a.history_years)
     if a.method == "quasi-Poisson":
+        phi = a.dispersion
+        factor = (
+            f"factor {format_nl(phi, 1)}"
+            if phi >= 1
+            else f"factor {format_nl(phi, 1)}, niet meer dan toeval: gerekend als 1"
+        )
         return (
-            f" De jaarcijfers {format_years(a.history_years)} schommelen meer dan toeval "
-            f"verklaart (spreidingsfactor {format_nl(a.dispersion, 1)}), daarom is het interval "
-            f"{format_nl(math.sqrt(a.dispersion), 1)} keer zo breed."
+            f" Interval en toets houden rekening met de spreiding van de jaarcijfers {years} "
+            f"rond hun trend ({factor}, t-verdeling met {format_nl(a.dispersion_df)} "
+            "vrijheidsgraden)."
         )
     if a.short_history:
         return (
-            f" Met {len(a.history_years)} jaar tot en met de nulmeting is niet te controleren of "
-            "de reeks meer schommelt dan toeval: het interval kan te smal zijn."
+            f" Met {len(a.history_years)} jaar tot en met de nulmeting is de spreiding van de "
+            "reeks niet te schatten: exacte Poisson-toets, het interval kan te smal zijn."
         )
     return ""
+
+
+def trend_note(a: Assessment) -> str:
+    """Say where the figure lies against the pre-plan trend, and what that means for the plan.
+
+    Empty when there is no trend context. A change within the trend is never called an effect
+    of the plan; a figure outside it "fits, but does not prove" one.
+    """
+    if a.trend_year is None or not np.isfinite(a.trend_expected):
+        return ""
+    years = format_years([y for y in a.history_years])
+    head = (
+        f"De trend van {years} voorspelt voor {a.trend_year} "
+        f"{format_nl(a.trend_expected)} (95%-voorspelinterval {format_nl(a.trend_pi_low)} tot "
+        f"{format_nl(a.trend_pi_high)})"
+    )
+    if a.trend_verdict is None:
+        return f"{head}."
+    where = {
+        TREND_WITHIN: "ligt binnen de trend: de verandering ten opzichte van de nulmeting zet "
+        "de ontwikkeling van vóór het plan voort en is geen aanwijzing voor een effect van het "
+        "plan",
+        TREND_BELOW: "ligt onder de trend: lager dan de ontwikkeling van vóór het plan deed "
+        "verwachten; dat past bij een effect van het plan, maar bewijst het niet",
+        TREND_ABOVE: "ligt boven de trend: hoger dan de ontwikkeling van vóór het plan deed "
+        "verwachten",
+    }[a.trend_verdict]
+    return f"{head}; {value_text(a.kind, a.eval_value)} {where}."
+
+
+def baseline_note(a: Assessment) -> str:
+    """Warn when the baseline year lay outside the trend of the years before it."""
+    if a.baseline_vs_trend not in (TREND_ABOVE, TREND_BELOW):
+        return ""
+    side = "boven" if a.baseline_vs_trend == TREND_ABOVE else "onder"
+    back = "daling" if a.baseline_vs_trend == TREND_ABOVE else "stijging"
+    return (
+        f"Het peiljaar {a.baseline_period} lag {side} de trend van de jaren ervoor: een deel van "
+        f"een {back} daarna is terugkeer naar de trend (regressie naar het gemiddelde)."
+    )
+
+
+def evaluability_note(a: Assessment) -> str:
+    """Say the smallest change the data could detect (80 % power, 5 % test), for counts."""
+    if a.kind != "count" or not a.baseline_period:
+        return ""
+    fall = a.direction != "up"
+    word = "daling" if fall else "stijging"
+    if not a.baseline_value >= MIN_BASE_FOR_PERCENT:
+        return (
+            f"Met minder dan {MIN_BASE_FOR_PERCENT} gevallen in de nulmeting is een {word} "
+            "nauwelijks te beoordelen."
+        )
+    mdc = a.min_detectable_change
+    if not np.isfinite(mdc):
+        return f"Met deze aantallen is zelfs een {word} tot nul niet van toeval te onderscheiden."
+    unknown = (
+        ""
+        if np.isfinite(a.dispersion)
+        else "; zonder schatting van de spreiding waarschijnlijk meer"
+    )
+    return (
+        f"Met deze aantallen is pas een {word} van {format_pct_nl(abs(mdc), 0, sign=False)} of "
+        f"meer aantoonbaar (80 % kans bij een toets op 5 %{unknown})."
+    )
 
 
 def _no_margin(a: Assessment) -> str:
@@ -192,8 +284,10 @@ _REASONS: dict[str, Callable[[Assessment], str]] = {
 def reason_text(a: Assessment) -> str:
     """Write the reason of one assessment in Dutch (the ``reason`` column of ``indicators.csv``).
 
-    The change, interval, test and verdict, then the notes on a mean baseline with missing
-    years, a figure older than the evaluation year, and a provisional figure.
+    The change (as counts from a baseline below ten cases), interval, test, verdict and q-value;
+    for counts the dispersion, the pre-plan trend, a baseline outside its own trend and the
+    smallest detectable change; then the notes on a mean baseline with missing years, a figure
+    older than the evaluation year, and a provisional figure.
 
     Examples
     --------
@@ -202,11 +296,15 @@ def reason_text(a: Assessment) -> str:
     >>> pop = pd.Series({2022: 1e4, 2023: 1e4})
     >>> print(reason_text(assess("count", "down", s, BaselineRule("year", 2022, 2022), 2023, pop)))
     Daling van 50 % per inwoner (95%-interval -65 % tot -29 %; p < 0,001; exacte Poisson-toets).
-    Significante daling; dalen is gewenst. Met 1 jaar tot en met de nulmeting is niet te
-    controleren of de reeks meer schommelt dan toeval: het interval kan te smal zijn. Het cijfer
-    voor 2023 is voorlopig en kan nog worden bijgesteld.
+    Significante daling; dalen is gewenst. Met 1 jaar tot en met de nulmeting is de spreiding van
+    de reeks niet te schatten: exacte Poisson-toets, het interval kan te smal zijn. Met deze
+    aantallen is pas een daling van 36 % of meer aantoonbaar (80 % kans bij een toets op 5 %;
+    zonder schatting van de spreiding waarschijnlijk meer). Het cijfer voor 2023 is voorlopig en
+    kan nog worden bijgesteld.
     """
     parts = [_REASONS[a.case](a)]
+    if a.kind == "count" and a.case in (CASE_COUNTS, CASE_NO_LATER, CASE_ZERO):
+        parts += [trend_note(a), baseline_note(a), evaluability_note(a)]
     if a.eval_period:
         year = int(a.eval_period)
         if a.baseline_missing:
@@ -218,7 +316,7 @@ def reason_text(a: Assessment) -> str:
             )
         if a.eval_status_of_data == "provisional":
             parts.append(f"Het cijfer voor {year} is voorlopig en kan nog worden bijgesteld.")
-    return " ".join(parts)
+    return " ".join(p for p in parts if p)
 
 
 def gap_text(a: Assessment) -> str:

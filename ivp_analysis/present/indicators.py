@@ -2,13 +2,14 @@
 
 Naming: ``<thing>_table`` returns a table for readers (Dutch column names), ``<thing>_text``
 generated Markdown, ``show_<thing>`` displays in the notebook. The reason of each status (the
-``reason`` column of ``indicators.csv``) is worded in :mod:`ivp_analysis.present.indicator_reasons`.
+``reason`` column of ``indicators.csv``) is worded in :mod:`ivp_analysis.present.indicator_reasons`;
+the cells and sentences on how sure a status is (p and q, the trend, evaluability, the family of
+tests) in :mod:`ivp_analysis.present.indicator_verdicts`.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -18,9 +19,25 @@ from ivp_analysis.indicators.assess import Assessment
 from ivp_analysis.indicators.baseline import BaselineRule, format_years
 from ivp_analysis.indicators.evaluate import Evaluation
 from ivp_analysis.indicators.sources import budget
-from ivp_analysis.present.indicator_reasons import gap_text, points_text, reasons, value_text
+from ivp_analysis.present.indicator_reasons import (
+    gap_text,
+    reasons,
+    trend_note,
+    value_text,
+)
 from ivp_analysis.present.indicator_reasons import result_table as result_table  # for notebook 03
-from ivp_analysis.present.numbers import format_nl, format_pct_nl
+from ivp_analysis.present.indicator_verdicts import (
+    change_text,
+    detectable_text,
+    family_text,
+    p_q_text,
+    status_text,
+    trend_text,
+)
+from ivp_analysis.present.indicator_verdicts import (  # for notebook 03
+    evaluability_text as evaluability_text,
+)
+from ivp_analysis.present.numbers import format_nl
 from ivp_analysis.vocab import (
     DATA_STATUS_NL,
     DIRECTIONS,
@@ -49,8 +66,10 @@ STATUS_SYMBOLS = {
 #: Caption of the scorecard figure: what its markers mean.
 SCORECARD_CAPTION = (
     "Groen rondje = verbeterd, oranje kruis = verslechterd, blauw vierkant = geen significante "
-    "verandering, paars ruitje = geen streefrichting, open rondje = geen cijfers. "
-    "'voorl.' = voorlopig cijfer."
+    "verandering, paars ruitje = geen streefrichting, open rondje = geen cijfers. Grijs streepje "
+    "= de kleinste verandering die de cijfers konden aantonen (80 % kans, toets op 5 %; een "
+    "driehoekje als die buiten de as valt): een lijn die daar niet bij komt, kon geen verandering "
+    "laten zien. 'voorl.' = voorlopig cijfer."
 )
 
 
@@ -72,42 +91,32 @@ def heading_text(ev: Evaluation) -> str:
     )
 
 
-def change_text(row: Mapping, kind: str) -> str:
-    """Return the change with its interval in Dutch, e.g. ``-52 % (-66 % tot -30 %)``.
-
-    Examples
-    --------
-    >>> change_text({"change": -51.9, "ci_low": -66.5, "ci_high": -29.6}, "count")
-    '-52 % (-66 % tot -30 %)'
-    >>> change_text({"change": 0.3, "ci_low": float("nan"), "ci_high": float("nan")}, "score")
-    '+0,3 punt (marge onbekend)'
-    """
-    ch = row["change"]
-    if ch is None or not np.isfinite(ch):
-        return "–"
-    if kind == "count":
-        if not np.isfinite(row["ci_low"]):
-            return format_pct_nl(ch, 0)
-        return (
-            f"{format_pct_nl(ch, 0)} ({format_pct_nl(row['ci_low'], 0)} tot "
-            f"{format_pct_nl(row['ci_high'], 0)})"
-        )
-    if not np.isfinite(row["ci_low"]):
-        return f"{points_text(ch)} (marge onbekend)"
-    return f"{points_text(ch)} ({format_nl(row['ci_low'], 2)} tot {format_nl(row['ci_high'], 2)})"
-
-
 def _value_cell(value: float, period: str, kind: str) -> str:
     if not period or value is None or not np.isfinite(value):
         return "–"
     return f"{value_text(kind, value)} ({period})"
 
 
+#: Header of the scorecard's columns (table and HTML), after priority and indicator.
+SCORECARD_COLUMNS = (
+    "nulmeting",
+    "laatste cijfer",
+    "verandering (95%-interval)",
+    "p / q",
+    "trend: verwacht (95%-voorspelinterval)",
+    "kleinste aantoonbare verandering",
+    "oordeel",
+)
+
+
 def scorecard_table(ev: Evaluation) -> pd.DataFrame:
     """Return the scorecard with Dutch column names: one row per indicator.
 
     Columns: prioriteit, indicator, nulmeting (value and period), laatste cijfer, verandering
-    (with 95 % interval), oordeel (the status in Dutch).
+    (with 95 % interval; counts from fewer than ten cases as counts), p / q (the test's p-value,
+    on which the status rests, and its q-value within the indicators), the pre-plan trend's
+    expectation for the latest figure's year with where the figure lies, the smallest detectable
+    change (80 % power, 5 %), oordeel (the status in Dutch, marked when provisional).
     """
     rows = []
     for r, kind in zip(ev.table.to_dict("records"), ev.details["kind"], strict=True):
@@ -116,14 +125,20 @@ def scorecard_table(ev: Evaluation) -> pd.DataFrame:
             last = "geen meting" if kind == "score" else "geen cijfer"
         if r["eval_status_of_data"] == "provisional":
             last += ", " + DATA_STATUS_NL["provisional"]
+        values = (
+            _value_cell(r["baseline_value"], r["baseline_period"], kind),
+            last,
+            change_text(r, kind),
+            p_q_text(r["p_value"], r["q_value"]),
+            trend_text(r) if kind == "count" else "–",
+            detectable_text(r, kind),
+            status_text(r["status"], r["eval_status_of_data"]),
+        )
         rows.append(
             {
                 "prioriteit": PRIORITIES[r["priority"]],
                 "indicator": r["label"],
-                "nulmeting": _value_cell(r["baseline_value"], r["baseline_period"], kind),
-                "laatste cijfer": last,
-                "verandering (95%-interval)": change_text(r, kind),
-                "oordeel": STATUS_NL[r["status"]],
+                **dict(zip(SCORECARD_COLUMNS, values, strict=True)),
             }
         )
     return pd.DataFrame(rows)
@@ -137,7 +152,7 @@ def scorecard_html(ev: Evaluation) -> str:
     """
     from ivp_analysis.plots.indicators import STATUS_STYLE
 
-    head = ["oordeel", "indicator", "nulmeting", "laatste cijfer", "verandering (95%-interval)"]
+    head = ["oordeel", "indicator", *SCORECARD_COLUMNS[:-1]]
     caption = f"Scorekaart {ev.name}: {ev.moment.label}, {baseline_text(ev.rule)}"
     parts = [
         '<table class="ivp-table">',
@@ -192,8 +207,9 @@ def show_scorecard_figure(ev: Evaluation) -> None:
     alt = (
         f"Scorekaart van {len(ev.table)} indicatoren voor {ev.name}, gegroepeerd per prioriteit. "
         "Per indicator een gekleurd symbool voor het oordeel, een punt met een lijn voor de "
-        "procentuele verandering per inwoner met 95%-interval, en de cijfers van de nulmeting en "
-        "het laatste jaar."
+        "procentuele verandering per inwoner met 95%-interval, een grijs streepje bij de kleinste "
+        "verandering die de cijfers konden aantonen, en de cijfers van de nulmeting en het "
+        "laatste jaar."
     )
     fig = scorecard_figure(ev.table, ev.details["kind"], title)
     show_figure(fig, alt=alt, caption=SCORECARD_CAPTION)
@@ -489,15 +505,21 @@ def show_budget(ev: Evaluation) -> None:
 
 def _change_line(ev: Evaluation, r) -> str:
     kind = ev.details.loc[r.indicator_id, "kind"]
-    return (
+    line = (
         f"- {r.label}: van {value_text(kind, r.baseline_value)} ({r.baseline_period}) "
         f"naar {value_text(kind, r.eval_value)} ({r.eval_period}), "
-        f"{change_text(r._asdict(), kind)}."
+        f"{change_text(r._asdict(), kind)}"
     )
+    note = trend_note(ev.assessments[str(r.indicator_id)])
+    return f"{line}. {note}" if note else f"{line}."
 
 
 def summary_text(ev: Evaluation) -> str:
-    """Write the conclusions in Dutch from the result table; every claim follows from a status."""
+    """Write the conclusions in Dutch from the result table; every claim follows from a status.
+
+    Each improved or worsened indicator is set against its pre-plan trend (a change within that
+    trend is never called an effect of the plan), and the size of the family of tests is said.
+    """
     t = ev.table
     lines = [
         f"- Alle {len(t)} indicatoren uit de catalogus zijn beoordeeld voor {ev.name}, "
@@ -511,6 +533,7 @@ def summary_text(ev: Evaluation) -> str:
             lines.append(f"- {word} ({len(rows)}): {_labels(rows)}.")
     for status in (STATUS_IMPROVED, STATUS_WORSENED):
         lines += [_change_line(ev, r) for r in ev.by_status(status).itertuples()]
+    lines.append(f"- {family_text(ev)}")
     prov = t[t["eval_status_of_data"] == "provisional"]
     if len(prov):
         lines.append(

@@ -7,6 +7,10 @@ one statsmodels call per series costs seconds, a vectorised Newton iteration mil
 
 The models are log-linear: ``log E[y_st] = log(exposure_st) + X_t @ beta_s``. Missing counts or
 exposures (NaN) drop out of the likelihood of their series.
+
+Two rates compared with the dispersion of their series, and trends with dispersion and a
+prediction interval, are in :mod:`ivp_analysis.stats.quasipoisson` and
+:mod:`ivp_analysis.stats.quasitrend` (built on :func:`fit_poisson`).
 """
 
 from __future__ import annotations
@@ -94,95 +98,6 @@ def rate_ratio_test(
         "p_value": p_value,
         "verdict": verdict(rr, p_value, 1.0 - level),
     }
-
-
-def rate_ratio_test_dispersed(
-    count0, exposure0, count1, exposure1, dispersion, dispersion_p, level: float = 0.95,
-    alpha: float = 0.05,
-) -> dict[str, np.ndarray]:  # fmt: skip
-    """Compare two counts like :func:`rate_ratio_test`, widened where the series is overdispersed.
-
-    Yearly counts of one municipality often vary more than a Poisson count would (reporting
-    campaigns, a single active offender, registration changes). Where the series' own history
-    shows that (Pearson's test ``dispersion_p < alpha`` with factor ``dispersion > 1``), the
-    comparison becomes a quasi-Poisson Wald test: ``se(log RR) = sqrt(phi (1/c0 + 1/c1))``.
-    Elsewhere the exact test stands. ``method`` says which was used.
-
-    Examples
-    --------
-    Bicycle theft 194 -> 255 is significant for the exact test, but not when the series
-    normally varies 3.3 times more than a Poisson count:
-
-    >>> r = rate_ratio_test_dispersed(194, 57122, 255, 57802, 3.3, 0.001)
-    >>> str(r["method"][()]), str(r["verdict"][()])
-    ('quasi-Poisson', 'binnen normale schommeling')
-    >>> str(rate_ratio_test_dispersed(194, 57122, 255, 57802, 1.1, 0.4)["verdict"][()])
-    'significante stijging'
-    """
-    exact = rate_ratio_test(count0, exposure0, count1, exposure1, level)
-    c0, c1, phi, phi_p = (
-        np.asarray(a, dtype=float) for a in (count0, count1, dispersion, dispersion_p)
-    )
-    c0, c1, phi, phi_p = np.broadcast_arrays(c0, c1, phi, phi_p)
-    rr = exact["rate_ratio"]
-    widen = (np.nan_to_num(phi_p, nan=1.0) < alpha) & (np.nan_to_num(phi) > 1) & (c0 > 0) & (c1 > 0)
-    widen &= np.isfinite(rr)
-    z = stats.norm.ppf(0.5 + level / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        se = np.sqrt(phi * (1.0 / c0 + 1.0 / c1))
-        lrr = np.log(rr)
-        lo = np.exp(lrr - z * se)
-        hi = np.exp(lrr + z * se)
-        p = 2 * stats.norm.sf(np.abs(lrr) / se)
-    out = {
-        "rate_ratio": rr,
-        "ci_low": np.where(widen, lo, exact["ci_low"]),
-        "ci_high": np.where(widen, hi, exact["ci_high"]),
-        "p_value": np.where(widen, p, exact["p_value"]),
-        "method": np.where(widen, "quasi-Poisson", np.where(np.isfinite(rr), "exact Poisson", "")),
-    }
-    out["verdict"] = verdict(out["rate_ratio"], out["p_value"], 1.0 - level)
-    return out
-
-
-def history_dispersion(
-    y, exposure, years, end_years, min_years: int = 5
-) -> tuple[np.ndarray, np.ndarray]:
-    """Pearson dispersion of each series up to its end year, from a log-linear Poisson trend.
-
-    Parameters
-    ----------
-    y, exposure : array (S, T)
-        Counts and exposures; NaN drops a year.
-    years : array (T,)
-        The year of each column.
-    end_years : array (S,)
-        Last year of the history of each series (the later year of a comparison is never in it).
-    min_years : int
-        Fewer usable years give NaN: too short to judge.
-
-    Returns
-    -------
-    (dispersion, p_value) : arrays (S,)
-        ``X2 / df`` and ``P(chi2_df > X2)``.
-
-    Examples
-    --------
-    >>> phi, p = history_dispersion([[50, 150, 50, 150, 50, 150, 999]], [[1000.0] * 7],
-    ...                             np.arange(2015, 2022), [2020])
-    >>> bool(phi[0] > 10), bool(p[0] < 0.001)
-    (True, True)
-    """
-    y = np.atleast_2d(np.asarray(y, dtype=float))
-    years = np.asarray(years, dtype=float)
-    window = years[None, :] <= np.asarray(end_years, dtype=float)[:, None]
-    yy = np.where(window, y, np.nan)
-    X = np.column_stack([np.ones_like(years), years - years.mean()])
-    fit = fit_poisson(yy, X, exposure)
-    ok = fit.converged & (fit.n_obs >= min_years) & (fit.df_resid > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        phi = np.where(ok, fit.pearson_chi2 / fit.df_resid, np.nan)
-    return phi, np.where(ok, fit.dispersion_p, np.nan)
 
 
 def verdict(ratio: np.ndarray, p_value: np.ndarray, alpha: float = 0.05) -> np.ndarray:

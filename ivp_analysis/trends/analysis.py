@@ -9,7 +9,7 @@ import pandas as pd
 from ivp_analysis import codes, moments
 from ivp_analysis.moments import Moment
 from ivp_analysis.trends import benchmark as bm
-from ivp_analysis.trends.changes import DISPERSION_COLUMNS, TRENDS_COLUMNS, trends_table
+from ivp_analysis.trends.changes import ALL_COLUMNS, trends_table
 from ivp_analysis.trends.inputs import (
     SERIES_COLUMNS,
     Inputs,
@@ -61,12 +61,15 @@ class TrendAnalysis:
         The municipalities the shipped plan has figures for.
     level : float
         Confidence level of every test and interval.
+    provisional_verdicts : bool
+        Whether comparisons and trends with provisional figures got a verdict (otherwise
+        ``voorlopig: geen oordeel``, and provisional years are left out of the trend fits).
     """
 
     municipality: str
     name: str
     moment: Moment
-    table: pd.DataFrame = _empty(TRENDS_COLUMNS + DISPERSION_COLUMNS)
+    table: pd.DataFrame = _empty(ALL_COLUMNS)
     models: pd.DataFrame = _empty(MODEL_COLUMNS)
     benchmark: pd.DataFrame = _empty(bm.BENCHMARK_COLUMNS)
     reconciliation: pd.DataFrame = _empty(RECONCILIATION_COLUMNS)
@@ -77,6 +80,7 @@ class TrendAnalysis:
     peer_rates: pd.DataFrame = _empty()
     plan_regions: tuple[str, ...] = ()
     level: float = 0.95
+    provisional_verdicts: bool = False
 
     @property
     def result_tables(self) -> dict[str, pd.DataFrame]:
@@ -100,6 +104,8 @@ def analyse(
     base_year: int = 0,
     peer_group: str = bm.SIZE_CLASS,
     benchmark_year: int = 0,
+    data_last_year: int = 0,
+    provisional_verdicts: bool = False,
     level: float = 0.95,
     inputs: Inputs | None = None,
 ) -> TrendAnalysis:
@@ -113,9 +119,13 @@ def analyse(
         ``tussenevaluatie-2024``, ``eindevaluatie-2026`` or ``custom`` (with ``baseline_year``
         and ``eval_year``).
     first_year, last_year, base_year, benchmark_year : int
-        The series' period (``last_year`` beyond the data is cut back to it; 0: the moment's data
-        vintage), the year later years are compared with (0: the baseline) and the year of the
-        peer benchmark (0: the evaluation year); all resolved by :func:`moments.resolve`.
+        The series' period (``last_year`` 0: the moment's data vintage; a later year is refused),
+        the year later years are compared with (0: the baseline) and the year of the peer
+        benchmark (0: the evaluation year); all resolved by :func:`moments.resolve`.
+    data_last_year : int
+        The data vintage of a ``custom`` moment (0: its evaluation year).
+    provisional_verdicts : bool
+        Give verdicts on comparisons and trends with provisional figures as well.
     peer_group : str
         ``size_class`` or a comma-separated list of GM codes.
     level : float
@@ -130,9 +140,9 @@ def analyse(
 
     Examples
     --------
-    >>> r = analyse("GM1926", "tussenevaluatie-2024", last_year=2025)
+    >>> r = analyse("GM1926", "tussenevaluatie-2024")
     >>> r.moment.base_year, r.moment.eval_year, r.moment.last_year, len(r.result_tables)
-    (2022, 2023, 2025, 4)
+    (2022, 2023, 2023, 4)
     """
     data = inputs if inputs is not None else load_inputs()
     m = moments.resolve(
@@ -143,22 +153,33 @@ def analyse(
         last_year=last_year,
         base_year=base_year,
         benchmark_year=benchmark_year,
+        data_last_year=data_last_year,
         available=data.years,
     )
     peers = bm.peer_group(
         peer_group, municipality, population_in(data, m.eval_year), m.eval_year, data.names
     )
+    return _analysis(data, municipality, m, peers, level, provisional_verdicts)
+
+
+def _analysis(
+    data: Inputs, municipality: str, m: Moment, peers: bm.Peers, level: float, prov: bool
+) -> TrendAnalysis:
+    """Run every step of the analysis for a resolved moment and peer group."""
     first, last = m.first_year, m.last_year
     series = municipal_series(data, municipality, first, last)
     national = national_series(data.crime, data.population, first, last)
     everyone = all_municipalities(data, first, last)
-    all_fits = fit_all_municipalities(everyone, first, last, level)
+    all_fits = fit_all_municipalities(everyone, first, last, level, prov)
+    table = trends_table(
+        series, national, m.base_year, level, eval_year=m.eval_year, provisional_verdicts=prov
+    )
     return TrendAnalysis(
         municipality=municipality,
         name=codes.municipality_name(municipality),
         moment=m,
-        table=trends_table(series, national, m.base_year, level),
-        models=trend_models(series, all_fits, first, last, level),
+        table=table,
+        models=trend_models(series, all_fits, first, last, level, prov),
         benchmark=bm.benchmark(everyone, national, municipality, peers, m.benchmark_year),
         reconciliation=plan_reconciliation(data, municipality),
         series=series,
@@ -168,4 +189,5 @@ def analyse(
         peer_rates=bm.peer_rates(everyone, peers, m.benchmark_year),
         plan_regions=data.plan_regions,
         level=level,
+        provisional_verdicts=prov,
     )

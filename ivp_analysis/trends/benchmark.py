@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ivp_analysis.errors import ParameterError
-from ivp_analysis.trends.inputs import UNKNOWN_MUNICIPALITY
+from ivp_analysis.trends.inputs import SMALL_COUNT, UNKNOWN_MUNICIPALITY, median_counts
 from ivp_analysis.vocab import (
     PEERS_ADDED_NL,
     PEERS_LIST_NL,
@@ -21,6 +21,7 @@ from ivp_analysis.vocab import (
     POSITION_HIGH,
     POSITION_LOW,
     POSITION_MIDDLE,
+    POSITION_SMALL,
     SIZE_CLASSES,
 )
 
@@ -42,6 +43,7 @@ BENCHMARK_COLUMNS = [
     "peer_rank",
     "position",
     "status",
+    "median_count",
 ]
 
 #: The peer-group parameter's value for "the municipality's size class".
@@ -227,10 +229,13 @@ def benchmark(
         :data:`BENCHMARK_COLUMNS`. Quartiles use linear interpolation (NumPy's default, type 7);
         ``peer_rank`` is 1 for the lowest rate in the group, ties share the lowest rank;
         ``position`` is ``laagste kwart`` (below Q1), ``hoogste kwart`` (above Q3) or
-        ``middelste helft``.
+        ``middelste helft``. A type with small numbers (the municipality's median yearly count
+        ``median_count`` below :data:`~ivp_analysis.trends.inputs.SMALL_COUNT`) gets no rank and
+        the position ``kleine aantallen: geen rangorde``.
     """
     yr = peer_rates(everyone, peers, year)
     nat = national[national["year"] == year].set_index("code")
+    medians = median_counts(everyone[everyone["region"] == municipality], ["code"])
     rows = []
     for code, g in yr.groupby("code", sort=True):
         rates = g["rate"].to_numpy(dtype=float)
@@ -242,6 +247,8 @@ def benchmark(
         else:
             q1, med, q3 = np.nan, np.nan, np.nan
         rank = 1 + int(np.sum(rates[ok] < own_rate)) if np.isfinite(own_rate) else np.nan
+        median = float(medians.get(code, np.nan))
+        small = not median >= SMALL_COUNT
         if code in nat.index:
             nl_rate = nat.loc[code, "count"] / nat.loc[code, "population"] * 1000
         else:
@@ -261,9 +268,10 @@ def benchmark(
                 "peer_q1": round(float(q1), 3),
                 "peer_median": round(float(med), 3),
                 "peer_q3": round(float(q3), 3),
-                "peer_rank": rank,
-                "position": position(own_rate, q1, q3),
+                "peer_rank": np.nan if small else rank,
+                "position": POSITION_SMALL if small else position(own_rate, q1, q3),
                 "status": own["status"].iloc[0] if len(own) else "",
+                "median_count": median,
             }
         )
     return pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)

@@ -222,7 +222,25 @@ def population_in(inputs: Inputs, year: int) -> pd.Series:
     return p.set_index("region")["value"]
 
 
-def small_numbers(series: pd.DataFrame, threshold: float = 20.0) -> pd.DataFrame:
+#: A series whose median yearly count is below this is "small numbers": the caveats list it, and
+#: it gets no rate ranking (peer rank, position, national percentile). At 20 a year one case is 5 %
+#: and the Poisson noise alone about 22 %: a rank would mostly order chance.
+SMALL_COUNT = 20.0
+
+
+def median_counts(series: pd.DataFrame, keys: list[str] | None = None) -> pd.Series:
+    """Return the median yearly count of every series (indexed by ``keys``).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"code": ["a", "a", "a"], "count": [3.0, 5.0, 40.0]})
+    >>> median_counts(s, ["code"]).tolist()
+    [5.0]
+    """
+    return series.groupby(keys or SERIES_KEYS, sort=True)["count"].median()
+
+
+def small_numbers(series: pd.DataFrame, threshold: float = SMALL_COUNT) -> pd.DataFrame:
     """Return the series whose median yearly count is below ``threshold`` (a handful of cases).
 
     Examples

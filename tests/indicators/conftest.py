@@ -1,8 +1,8 @@
 """Reference calculations for the indicator tests, independent of the package's own code.
 
 Binomial tails summed term by term with math.comb, Clopper-Pearson limits from scipy's beta
-distribution, and the dispersion factor from statsmodels' GLM. Tests receive them through the
-``ref`` fixture.
+distribution, the dispersion factor from statsmodels' GLM, and the quasi-score test of two rates
+written out. Tests receive them through the ``ref`` fixture.
 """
 
 import math
@@ -37,18 +37,28 @@ def clopper_pearson_rr(c0: int, e0: float, c1: int, e1: float) -> tuple[float, f
     return lo / (1 - lo) * e0 / e1, hi / (1 - hi) * e0 / e1
 
 
-def glm_dispersion(counts, exposure) -> tuple[float, float]:
-    """Pearson dispersion of a Poisson GLM with a linear trend (statsmodels, independent)."""
-    t = np.arange(len(counts), dtype=float)
-    X = sm.add_constant(t - t.mean())
+def glm_dispersion(counts, exposure, years) -> tuple[float, float]:
+    """Pearson dispersion X2/df and df of a Poisson GLM with a linear trend and one level for
+    the pandemic years 2020-2021 (statsmodels, independent)."""
+    t = np.asarray(years, dtype=float)
+    X = np.column_stack([np.ones_like(t), t - t.mean()])
+    pandemic = np.isin(t, [2020, 2021]).astype(float)
+    if pandemic.any():
+        X = np.column_stack([X, pandemic])
     res = sm.GLM(
         np.asarray(counts, float),
         X,
         family=sm.families.Poisson(),
         offset=np.log(np.asarray(exposure, float)),
     ).fit()
-    phi = res.pearson_chi2 / res.df_resid
-    return phi, stats.chi2.sf(res.pearson_chi2, res.df_resid)
+    return res.pearson_chi2 / res.df_resid, float(res.df_resid)
+
+
+def quasi_p(c0: float, e0: float, c1: float, e1: float, phi: float, df: float) -> float:
+    """Two-sided p of the quasi-score test of two rates: z = (c1 - n p0) / sqrt(phi n p0 q0), t."""
+    n, p0 = c0 + c1, e1 / (e0 + e1)
+    z = (c1 - n * p0) / math.sqrt(max(phi, 1.0) * n * p0 * (1 - p0))
+    return 2 * stats.t.sf(abs(z), df)
 
 
 def pop_gm1926(year: int) -> float:
@@ -63,5 +73,6 @@ def ref() -> SimpleNamespace:
         exact_p=exact_p,
         clopper_pearson_rr=clopper_pearson_rr,
         glm_dispersion=glm_dispersion,
+        quasi_p=quasi_p,
         pop_gm1926=pop_gm1926,
     )

@@ -152,19 +152,19 @@ def test_overdispersed_series_widens_the_interval(ref):
     hist = {2017: 60, 2018: 140, 2019: 60, 2020: 140, 2021: 60, 2022: 140}
     s = _series({**hist, 2023: 100})
     r = assess("count", "down", s, RULE_2022, 2023, EQUAL_POP)
-    phi, phi_p = ref.glm_dispersion(list(hist.values()), [1e4] * 6)
-    assert phi_p < 0.05 and phi > 10
-    lrr = math.log(100 / 140)
-    se = math.sqrt(phi * (1 / 140 + 1 / 100))
-    assert r.ci_low == pytest.approx(100 * (math.exp(lrr - 1.959963984540054 * se) - 1), rel=1e-6)
-    assert r.p_value == pytest.approx(2 * stats.norm.sf(abs(lrr) / se), rel=1e-6)
+    phi, df = ref.glm_dispersion(list(hist.values()), [1e4] * 6, list(hist))
+    assert phi > 10 and df == 3
+    assert r.p_value == pytest.approx(ref.quasi_p(140, 1e4, 100, 1e4, phi, df), rel=1e-6)
     # Poisson alone would call 140 -> 100 significant; with the series' own spread it is not.
-    assert ref.exact_p(140, 1e4, 100, 1e4) < 0.05
+    assert ref.exact_p(140, 1e4, 100, 1e4) < 0.05 and r.p_value_exact < 0.05
     assert r.status == vocab.STATUS_NO_CHANGE
     assert "quasi-Poisson" in reason_text(r)
     # The facts behind the reason: the factor that widened the test, and the years that judged it.
     assert r.method == "quasi-Poisson" and r.dispersion == pytest.approx(phi, rel=1e-6)
+    assert r.dispersion_df == 3
     assert r.history_years == tuple(hist) and not r.short_history
+    # the interval inverts the same test: it holds 1 (no change) exactly when p >= 0.05
+    assert r.ci_low < 0 < r.ci_high
 
 
 # --------------------------------------------------------------------------- survey margins

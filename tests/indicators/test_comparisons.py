@@ -36,10 +36,11 @@ def test_status_follows_the_desired_direction(direction, significant, up, status
 def test_dispersion_agrees_with_statsmodels(ref):
     counts = [351, 278, 173, 346, 284, 307]  # youth nuisance 2017-2022 (plan table)
     exposure = [52_000.0, 53_000.0, 54_000.0, 55_491.0, 56_123.0, 57_122.0]
-    phi, p = dispersion(np.array(counts, float), np.array(exposure), np.arange(2017, 2023))
-    want_phi, want_p = ref.glm_dispersion(counts, exposure)
+    years = np.arange(2017, 2023)
+    phi, df = dispersion(np.array(counts, float), np.array(exposure), years)
+    want_phi, want_df = ref.glm_dispersion(counts, exposure, years)
     assert phi == pytest.approx(want_phi, rel=1e-6)
-    assert p == pytest.approx(want_p, rel=1e-6)
+    assert df == want_df == 3  # six years, three parameters (trend and the pandemic level)
 
 
 def test_survey_margin_prefers_the_given_margin():
@@ -60,11 +61,20 @@ def test_counts_a_range_is_summed_over_its_summed_population(ref):
     latest = _rows({2023: 20}).iloc[0]
     pop = pd.Series({2020: 1_000.0, 2021: 3_000.0, 2023: 2_000.0})
     out = compare_counts(base, latest, base, pop, "down")
-    # 80 per 4,000 against 20 per 2,000: rate ratio 0.5.
+    # 80 per 4,000 against 20 per 2,000: rate ratio 0.5; two years: no dispersion, exact test.
     assert out["change"] == pytest.approx(-50.0)
     assert out["p_value"] == pytest.approx(ref.exact_p(80, 4_000, 20, 2_000), rel=1e-9)
+    assert out["p_value"] == out["p_value_exact"]
     assert out["method"] == "exact Poisson" and out["history_years"] == (2020, 2021)
     assert out["case"] == vocab.CASE_COUNTS
+
+
+def test_counts_from_a_baseline_of_zero_give_no_percentage():
+    history = _rows({y: 0 for y in range(2016, 2023)})
+    pop = pd.Series(950.0, index=range(2016, 2024))
+    out = compare_counts(history.tail(1), _rows({2023: 2}).iloc[0], history, pop, "down")
+    assert math.isnan(out["change"]) and math.isnan(out["ci_high"])  # never inf
+    assert out["status"] == vocab.STATUS_NO_CHANGE and 0 < out["p_value"] < 1
 
 
 def test_counts_without_population_name_the_missing_years():

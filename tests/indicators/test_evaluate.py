@@ -13,8 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from scipy import stats
 
 from ivp_analysis import paths, vocab
 from ivp_analysis.indicators import (
@@ -52,7 +52,10 @@ def test_baseline_mean_sums_counts_over_summed_population(ref):
     assert row["baseline_value"] == pytest.approx((73 + 61 + 76) / 3)
     rr = (37 / 57_802) / (210 / (55_491 + 56_123 + 57_122))
     assert row["change"] == pytest.approx(100 * (rr - 1), rel=1e-9)
-    assert row["p_value"] == pytest.approx(ref.exact_p(210, 168_736, 37, 57_802), rel=1e-7)
+    assert row["p_value_exact"] == pytest.approx(ref.exact_p(210, 168_736, 37, 57_802), rel=1e-7)
+    phi, df = row["dispersion"], row["dispersion_df"]  # of 2012-2022, checked in the next test
+    assert row["p_value"] == pytest.approx(ref.quasi_p(210, 168_736, 37, 57_802, phi, df))
+    assert pd.isna(row["baseline_vs_trend"])  # a mean baseline is not checked against a trend
 
 
 def test_tussenevaluatie_must_show(ref):
@@ -76,17 +79,27 @@ def test_tussenevaluatie_must_show(ref):
         37,
     )
     assert b["eval_status_of_data"] == "final"
-    assert b["status"] == vocab.STATUS_IMPROVED
-    # Burglary 2012-2022 is not significantly overdispersed, so the exact test applies.
+    # 76 -> 37 is a significant fall with the dispersion of 2012-2022 (statsmodels: 1.92 on
+    # 8 df with the pandemic level), on p: the status answers the plan's own question
     cat = {i.id: i for i in ev.catalogue}
     hist = indicator_series(cat["woninginbraak"], "GM1926").set_index("year")["value"]
-    years = range(2012, 2023)
-    assert ref.glm_dispersion(hist.loc[years], [ref.pop_gm1926(y) for y in years])[1] > 0.05
-    lo, hi = ref.clopper_pearson_rr(76, 57_122, 37, 57_802)
-    assert b["ci_low"] == pytest.approx(100 * (lo - 1), rel=1e-7)
-    assert b["ci_high"] == pytest.approx(100 * (hi - 1), rel=1e-7)
-    assert b["ci_high"] < 0
-    assert b["p_value"] == pytest.approx(ref.exact_p(76, 57_122, 37, 57_802), rel=1e-7)
+    years = list(range(2012, 2023))
+    phi, df = ref.glm_dispersion(hist.loc[years], [ref.pop_gm1926(y) for y in years], years)
+    assert (b["dispersion"], b["dispersion_df"]) == (pytest.approx(phi, rel=1e-6), df)
+    assert 1.9 < phi < 1.95 and df == 8
+    assert b["p_value"] == pytest.approx(ref.quasi_p(76, 57_122, 37, 57_802, phi, df), rel=1e-7)
+    assert 0.025 < b["p_value"] < 0.03 and b["method"] == "quasi-Poisson"
+    assert b["p_value_exact"] == pytest.approx(ref.exact_p(76, 57_122, 37, 57_802), rel=1e-7)
+    assert b["status"] == vocab.STATUS_IMPROVED and b["ci_high"] < 0
+    # ... but not on q within the family of tested indicators, and within the pre-plan trend
+    tested = t["p_value"].notna()
+    assert b["q_value"] > 0.05 and b["q_value"] >= b["p_value"]
+    assert t.loc[tested, "q_value"].notna().all() and t.loc[~tested, "q_value"].isna().all()
+    assert b["trend_pi_low"] < 37 < b["trend_pi_high"] and 52 < b["trend_expected"] < 55
+    assert b["trend_verdict"] == vocab.TREND_WITHIN
+    # evaluability: with 76 in the baseline and this dispersion only a fall of more than half
+    # can be shown (80 % power, 5 %, t on 8 df)
+    assert -62 < b["min_detectable_change"] < -55
     # Youth nuisance: the plan's figures stop in 2022.
     j = row.loc["overlast_jeugd"]
     assert j["status"] == vocab.STATUS_NO_DATA
@@ -117,9 +130,12 @@ def test_eindevaluatie_uses_provisional_2025(ref):
         "provisional",
     )
     p = ref.exact_p(76, 57_122, 51, 58_126)
-    assert b["p_value"] == pytest.approx(p, rel=1e-7) and p < 0.05
-    assert b["status"] == vocab.STATUS_IMPROVED
+    assert b["p_value_exact"] == pytest.approx(p, rel=1e-7) and p < 0.05
+    # with the dispersion 76 -> 51 is within normal variation; the status stands, labelled
+    # provisional (the indicator keeps its status on a provisional figure)
+    assert b["p_value"] > 0.05 and b["status"] == vocab.STATUS_NO_CHANGE
     assert "voorlopig" in b["reason"]
+    assert b["trend_verdict"] in (vocab.TREND_BELOW, vocab.TREND_WITHIN, vocab.TREND_ABOVE)
     assert len(ev.table) == len(ev.catalogue)
 
 
@@ -140,7 +156,7 @@ def test_other_municipality_reports_what_it_can():
 
 FIXTURE_STATUS = {  # worked out by hand: tests/fixtures/indicators/README.md
     "overlast_jeugd": vocab.STATUS_NO_CHANGE,
-    "overlast_personen": vocab.STATUS_WORSENED,
+    "overlast_personen": vocab.STATUS_NO_CHANGE,
     "verward_gedrag": vocab.STATUS_IMPROVED,
     "conflictbemiddeling": vocab.STATUS_NO_DIRECTION,
     "handhaving_jeugdoverlast": vocab.STATUS_NO_CHANGE,
@@ -157,31 +173,30 @@ def test_filled_in_templates_change_the_statuses():
     for ident, status in FIXTURE_STATUS.items():
         assert filled.loc[ident, "status"] == status, (ident, filled.loc[ident, "reason"])
         assert shipped.loc[ident, "status"] == vocab.STATUS_NO_DATA
-    # Police figures do not depend on the templates.
-    assert filled.loc["woninginbraak"].equals(shipped.loc["woninginbraak"])
+    # Police figures do not depend on the templates; the q-value does (a larger family).
+    same = filled.columns.drop(["q_value", "reason"])  # the reason quotes q
+    assert filled.loc["woninginbraak", same].equals(shipped.loc["woninginbraak", same])
+    assert filled.loc["woninginbraak", "q_value"] < shipped.loc["woninginbraak", "q_value"]
 
 
 def test_fixture_numbers_by_hand(ref):
     t = result_table(evaluate("GM1926", templates_dir=FIXTURE)).set_index("indicator_id")
     p22, p23 = 57_122.0, 57_802.0
     pops = [ref.pop_gm1926(y) for y in range(2017, 2023)]
-    # Youth nuisance 307 -> 230: dispersion of 2017-2022 from statsmodels, quasi-Poisson z-test.
-    phi, phi_p = ref.glm_dispersion([351, 278, 173, 346, 284, 307], pops)
-    assert phi_p < 0.05 and 17 < phi < 19
-    lrr = math.log((230 / p23) / (307 / p22))
-    se = math.sqrt(phi * (1 / 307 + 1 / 230))
+    years = list(range(2017, 2023))
+    # Youth nuisance 307 -> 230: dispersion of 2017-2022 from statsmodels, quasi-score test.
+    phi, df = ref.glm_dispersion([351, 278, 173, 346, 284, 307], pops, years)
+    assert 20 < phi < 24 and df == 3
     assert t.loc["overlast_jeugd", "p_value"] == pytest.approx(
-        2 * stats.norm.sf(abs(lrr) / se), rel=1e-6
+        ref.quasi_p(307, p22, 230, p23, phi, df), rel=1e-6
     )
     assert ref.exact_p(307, p22, 230, p23) < 0.05  # Poisson alone would have said 'improved'
-    # Nuisance by persons 263 -> 420: still significant after widening.
-    phi2, _ = ref.glm_dispersion([143, 128, 180, 252, 224, 263], pops)
-    lrr2 = math.log((420 / p23) / (263 / p22))
-    z2 = lrr2 / math.sqrt(phi2 * (1 / 263 + 1 / 420))
-    assert z2 > 1.96
-    assert t.loc["overlast_personen", "change"] == pytest.approx(
-        100 * (math.exp(lrr2) - 1), rel=1e-9
-    )
+    # Nuisance by persons 263 -> 420 (+58 %): with dispersion 4.0 on 3 df within normal variation
+    phi2, df2 = ref.glm_dispersion([143, 128, 180, 252, 224, 263], pops, years)
+    p2 = ref.quasi_p(263, p22, 420, p23, phi2, df2)
+    assert 0.05 < p2 < 0.07 and t.loc["overlast_personen", "p_value"] == pytest.approx(p2)
+    rr2 = (420 / p23) / (263 / p22)
+    assert t.loc["overlast_personen", "change"] == pytest.approx(100 * (rr2 - 1), rel=1e-9)
     # Confused persons: 4 years only, exact test 152 -> 100.
     assert t.loc["verward_gedrag", "p_value"] == pytest.approx(
         ref.exact_p(152, p22, 100, p23), rel=1e-7
@@ -198,7 +213,8 @@ def test_fixture_numbers_by_hand(ref):
 def test_eindevaluatie_with_fixture_lists_stale_figures():
     ev = evaluate("GM1926", "eindevaluatie-2026", templates_dir=FIXTURE)
     row = result_table(ev).set_index("indicator_id").loc["overlast_personen"]
-    assert row["eval_period"] == "2023" and row["status"] == vocab.STATUS_WORSENED
+    assert row["eval_period"] == "2023" and row["status"] == vocab.STATUS_NO_CHANGE
+    assert row["trend_expected"] > 0  # the trend context is projected to 2023, the figure's year
     assert "niet van het evaluatiejaar 2025" in row["reason"]
     gaps = data_gaps_table(ev).set_index("indicator")
     assert gaps.loc[row["label"], "wat ontbreekt"] == "cijfers 2024-2025"
@@ -227,10 +243,10 @@ def test_add_an_indicator_with_an_existing_code_without_code_changes(tmp_path, r
     ev = evaluate("GM1926", catalogue=path)
     last = ev.table.iloc[-1]
     assert last["indicator_id"] == "inbraak_box_garage"
-    # 23 (2022) -> 21 (2023); 2012-2022 not significantly overdispersed -> exact test.
+    # 23 (2022) -> 21 (2023), with the dispersion of 2012-2022
     assert (last["baseline_value"], last["eval_value"]) == (23, 21)
-    assert last["p_value"] == pytest.approx(ref.exact_p(23, 57_122, 21, 57_802), rel=1e-7)
-    assert last["status"] == vocab.STATUS_NO_CHANGE
+    assert last["p_value_exact"] == pytest.approx(ref.exact_p(23, 57_122, 21, 57_802), rel=1e-7)
+    assert last["method"] == "quasi-Poisson" and last["status"] == vocab.STATUS_NO_CHANGE
 
 
 def test_add_an_indicator_with_a_new_own_code_in_a_copy_of_the_data_folder(tmp_path, ref):

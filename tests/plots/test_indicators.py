@@ -91,7 +91,8 @@ def test_every_priority_heading_repeats_the_axis_and_the_legend_is_on_top():
         legend_box = fig.legends[0].get_window_extent()
         assert legend_box.y0 > ax_m.get_window_extent().y1
         assert [t.get_text() for t in fig.legends[0].get_texts()] == [
-            vocab.STATUS_NL[s] for s in vocab.STATUSES
+            *(vocab.STATUS_NL[s] for s in vocab.STATUSES),
+            "kleinste aantoonbare verandering",
         ]
         assert "rapportcijfer +0,3 punt" in _texts(ax_m)
         assert "geen cijfer" in _texts(ax_m)
@@ -136,3 +137,44 @@ def test_tick_labels_and_values():
     rec = {**_rec("jeugd", "x", vocab.STATUS_IMPROVED, base=("2022", 76), last=("2025", 51))}
     rec["eval_status_of_data"] = "provisional"
     assert fig_mod._scorecard_values(rec, "count") == "76 (2022) → 51 (2025, voorl.)"
+
+
+def test_small_counts_get_no_interval_and_the_detectable_change_is_marked():
+    table = pd.DataFrame(
+        [
+            {
+                **_rec(
+                    "jeugd",
+                    "Klein",
+                    vocab.STATUS_NO_CHANGE,
+                    NAN,
+                    -81,
+                    NAN,
+                    ("2022", 0),
+                    ("2023", 2),
+                )
+            },
+            {
+                **_rec(
+                    "jeugd",
+                    "Groot",
+                    vocab.STATUS_IMPROVED,
+                    -50,
+                    -65,
+                    -29,
+                    ("2022", 76),
+                    ("2023", 38),
+                ),
+                "min_detectable_change": -40.0,
+            },
+        ]
+    )
+    fig = fig_mod.scorecard_figure(table, ["count", "count"], "Scorekaart")
+    try:
+        ax_m = fig.axes[1]
+        assert "van 0 naar 2: geen percentage" in _texts(ax_m)
+        # one grey bar at a ratio of 0.6 (-40 %) on the row of 'Groot' (row 2 after the heading)
+        bars = [ln for ln in ax_m.lines if list(ln.get_xdata()) == [0.6, 0.6]]
+        assert len(bars) == 1 and list(bars[0].get_ydata()) == pytest.approx([1.7, 2.3])
+    finally:
+        plt.close(fig)

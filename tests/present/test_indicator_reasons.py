@@ -22,6 +22,8 @@ BURGLARY = {
     "case": vocab.CASE_COUNTS,
     "status": vocab.STATUS_IMPROVED,
     "eval_period": "2023",
+    "baseline_value": 76.0,
+    "eval_value": 37.0,
     "change": -51.9,
     "ci_low": -66.5,
     "ci_high": -29.6,
@@ -41,11 +43,33 @@ BURGLARY = {
             "exacte Poisson-toets). Significante daling; dalen is gewenst.",
         ),
         (
-            {**BURGLARY, "method": "quasi-Poisson", "dispersion": 2.8, "p_value": 0.0312},
+            {
+                **BURGLARY,
+                "method": "quasi-Poisson",
+                "dispersion": 2.8,
+                "dispersion_df": 9.0,
+                "p_value": 0.0312,
+                "q_value": 0.27,
+            },
             "Daling van 52 % per inwoner (95%-interval -66 % tot -30 %; p = 0,031; "
-            "quasi-Poisson-toets). Significante daling; dalen is gewenst. De jaarcijfers "
-            "2012-2022 schommelen meer dan toeval verklaart (spreidingsfactor 2,8), daarom is "
-            "het interval 1,7 keer zo breed.",
+            "quasi-Poisson-toets). Significante daling; dalen is gewenst. Na correctie voor het "
+            "aantal getoetste indicatoren: q = 0,270. Interval en toets houden rekening met de "
+            "spreiding van de jaarcijfers 2012-2022 rond hun trend (factor 2,8, t-verdeling met "
+            "9 vrijheidsgraden).",
+        ),
+        (
+            {
+                **BURGLARY,
+                "baseline_value": 0.0,
+                "eval_value": 2.0,
+                "change": math.nan,
+                "ci_high": math.nan,
+                "status": vocab.STATUS_NO_CHANGE,
+                "significant": False,
+                "p_value": 0.5,
+            },
+            "Van 0 naar 2: bij minder dan 10 gevallen in de nulmeting geen percentage (p = 0,500; "
+            "exacte Poisson-toets). Binnen de normale schommeling.",
         ),
         (
             {
@@ -70,9 +94,9 @@ BURGLARY = {
                 "change": 0.0,
                 "p_value": 1.0,
             },
-            "Gelijk aantal per inwoner (p = 1,000). Binnen de normale schommeling. Met 3 jaar tot "
-            "en met de nulmeting is niet te controleren of de reeks meer schommelt dan toeval: "
-            "het interval kan te smal zijn.",
+            "Gelijk aantal per inwoner (p = 1,000; exacte Poisson-toets). Binnen de normale "
+            "schommeling. Met 3 jaar tot en met de nulmeting is de spreiding van de reeks niet te "
+            "schatten: exacte Poisson-toets, het interval kan te smal zijn.",
         ),
         (
             {"case": vocab.CASE_NO_FIGURES, "status": vocab.STATUS_NO_DATA},
@@ -168,6 +192,66 @@ def test_reason_text_of_every_case(facts, text):
     assert reasons.reason_text(_a(**facts)) == text
 
 
+CONTEXT = {
+    **BURGLARY,
+    "baseline_period": "2022",
+    "trend_year": 2023,
+    "trend_expected": 53.3,
+    "trend_pi_low": 28.2,
+    "trend_pi_high": 83.2,
+    "dispersion": 1.92,
+    "min_detectable_change": -58.7,
+}
+
+
+@pytest.mark.parametrize(
+    ("facts", "words"),
+    [
+        (
+            {"trend_verdict": vocab.TREND_WITHIN},
+            "De trend van 2012-2022 voorspelt voor 2023 53 (95%-voorspelinterval 28 tot 83); 37 "
+            "ligt binnen de trend: de verandering ten opzichte van de nulmeting zet de ontwikkeling "
+            "van vóór het plan voort en is geen aanwijzing voor een effect van het plan.",
+        ),
+        (
+            {"trend_verdict": vocab.TREND_BELOW},
+            "37 ligt onder de trend: lager dan de ontwikkeling van vóór het plan deed verwachten; "
+            "dat past bij een effect van het plan, maar bewijst het niet.",
+        ),
+        (
+            {"trend_verdict": vocab.TREND_WITHIN, "baseline_vs_trend": vocab.TREND_ABOVE},
+            "Het peiljaar 2022 lag boven de trend van de jaren ervoor: een deel van een daling "
+            "daarna is terugkeer naar de trend (regressie naar het gemiddelde).",
+        ),
+        (
+            {},
+            "Met deze aantallen is pas een daling van 59 % of meer aantoonbaar (80 % kans bij "
+            "een toets op 5 %).",
+        ),
+        (
+            {"min_detectable_change": math.nan},
+            "Met deze aantallen is zelfs een daling tot nul niet van toeval te onderscheiden.",
+        ),
+        (
+            {"dispersion": math.nan},
+            "(80 % kans bij een toets op 5 %; zonder schatting van de spreiding waarschijnlijk "
+            "meer).",
+        ),
+        (
+            {"baseline_value": 4.0, "eval_value": 2.0},
+            "Met minder dan 10 gevallen in de nulmeting is een daling nauwelijks te beoordelen.",
+        ),
+    ],
+)
+def test_the_reason_reads_the_change_against_the_trend_and_the_evaluability(facts, words):
+    text = reasons.reason_text(_a(**{**CONTEXT, **facts}))
+    assert words in text
+    # a change within the trend is never called an effect of the plan
+    if facts.get("trend_verdict") == vocab.TREND_WITHIN:
+        assert "geen aanwijzing voor een effect van het plan" in text
+    assert "inf" not in text
+
+
 def test_every_case_has_a_sentence():
     assert set(reasons._REASONS) == set(vocab.CASES)
 
@@ -194,8 +278,8 @@ def test_result_table_is_the_table_with_the_reason():
     assert list(t.columns) == RESULT_COLUMNS
     assert t.drop(columns="reason").equals(ev.table)
     # 76 -> 37 with population 57,122 -> 57,802: rate ratio 0.481, so a fall of 52 %; the
-    # Clopper-Pearson limits (checked in tests/indicators/test_evaluate.py) round to -68 and -28.
-    assert t.set_index("indicator_id").loc["woninginbraak", "reason"] == (
-        "Daling van 52 % per inwoner (95%-interval -68 % tot -28 %; p < 0,001; exacte "
-        "Poisson-toets). Significante daling; dalen is gewenst."
-    )
+    # quasi-score test with the dispersion of 2012-2022 gives p = 0.027 (tests/indicators).
+    reason = t.set_index("indicator_id").loc["woninginbraak", "reason"]
+    assert reason.startswith("Daling van 52 % per inwoner (95%-interval -74 % tot -10 %; p = 0,027")
+    assert "Significante daling; dalen is gewenst." in reason
+    assert "37 ligt binnen de trend" in reason and "geen aanwijzing voor een effect" in reason

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from ivp_analysis import moments, trends
+from ivp_analysis import moments, trends, vocab
 from ivp_analysis.errors import ParameterError
 
 PACKAGE = Path(trends.__file__).parent
 
 
-def _years(first, last, base, eval_year, available, benchmark=0):
-    """The years a custom moment resolves to, as the old ``check_years`` returned them."""
+def _years(first, last, base, eval_year, available, benchmark=0, vintage=2030):
+    """The years a custom moment (data vintage ``vintage``) resolves to."""
     m = moments.resolve(
         "custom",
         base,
@@ -21,6 +21,7 @@ def _years(first, last, base, eval_year, available, benchmark=0):
         first_year=first,
         last_year=last,
         benchmark_year=benchmark,
+        data_last_year=vintage,
         available=available,
     )
     return m.first_year, m.last_year, m.benchmark_year
@@ -35,6 +36,26 @@ def test_years_are_cut_back_to_the_data_and_checked():
         _years(2012, 2025, 2022, 2023, (2012, 2025), 2030)
     with pytest.raises(ParameterError, match="leave no period"):
         _years(2026, 2030, 2022, 2023, (2012, 2025))
+
+
+def test_the_series_end_at_the_data_vintage_of_the_moment():
+    # tussenevaluatie-2024 was written in 2024: its last year is 2023, also when the data go on
+    m = moments.resolve("tussenevaluatie-2024", available=(2012, 2025))
+    assert (m.data_last_year, m.last_year) == (2023, 2023)
+    assert moments.resolve("eindevaluatie-2026", available=(2012, 2025)).last_year == 2025
+    with pytest.raises(ParameterError, match="after the data vintage"):
+        moments.resolve("tussenevaluatie-2024", last_year=2025)
+    with pytest.raises(ParameterError, match="vintage of tussenevaluatie-2024 is fixed"):
+        moments.resolve("tussenevaluatie-2024", data_last_year=2025)
+    # custom: the evaluation year unless data_last_year says otherwise; never before it
+    assert moments.resolve("custom", 2019, 2022).last_year == 2022
+    assert moments.resolve("custom", 2019, 2022, data_last_year=2024).last_year == 2024
+    with pytest.raises(ParameterError, match="before the evaluation year"):
+        moments.resolve("custom", 2019, 2022, data_last_year=2021)
+    # a shorter series is allowed
+    assert moments.resolve("tussenevaluatie-2024", last_year=2023, first_year=2015).years == range(
+        2015, 2024
+    )
 
 
 def test_base_year_zero_is_the_moments_baseline_and_must_precede_the_evaluation_year():
@@ -60,12 +81,12 @@ def test_analysis_modules_never_import_the_presentation_layer():
 
 @pytest.fixture(scope="module")
 def result(inputs):
-    return trends.analyse("GM1926", "tussenevaluatie-2024", last_year=2025, inputs=inputs)
+    return trends.analyse("GM1926", "tussenevaluatie-2024", inputs=inputs)
 
 
 def test_one_call_gives_every_result_table(result):
     assert result.name == "Pijnacker-Nootdorp"
-    assert (result.moment.first_year, result.moment.last_year) == (2012, 2025)
+    assert (result.moment.first_year, result.moment.last_year) == (2012, 2023)
     assert (result.moment.base_year, result.moment.eval_year) == (2022, 2023)
     assert list(result.result_tables) == ["trends", "trend_models", "benchmark", "reconciliation"]
     own = result.table[result.table["region"] == "GM1926"]
@@ -83,7 +104,6 @@ def test_base_and_benchmark_year_can_be_set(inputs):
     r = trends.analyse(
         "GM1926",
         "tussenevaluatie-2024",
-        last_year=2025,
         base_year=2019,
         benchmark_year=2021,
         inputs=inputs,
@@ -96,3 +116,34 @@ def test_base_and_benchmark_year_can_be_set(inputs):
 def test_a_bad_peer_group_is_a_parameter_error(inputs):
     with pytest.raises(ParameterError, match="GM9999"):
         trends.analyse("GM1926", peer_group="GM0503,GM9999", inputs=inputs)
+
+
+def test_the_mid_term_evaluation_uses_no_year_after_2023(result):
+    # the review found trend_models.csv of tussenevaluatie-2024 fitted through 2025
+    assert result.table["year"].max() == 2023
+    assert result.models["last_year"].max() == 2023
+    assert result.models["provisional_years"].eq("").all()
+    assert result.all_fits["last_year"].max() == 2023
+
+
+def test_provisional_figures_get_no_verdict_unless_asked(inputs):
+    final = trends.analyse("GM1926", "eindevaluatie-2026", inputs=inputs)
+    own = final.table[final.table["region"] == "GM1926"]
+    prov = own[own["status"] == "provisional"]
+    assert set(prov["year"]) == {2024, 2025}
+    tested = prov[prov["p_value"].notna()]
+    assert tested["verdict"].eq(vocab.VERDICT_PROVISIONAL).all()
+    assert tested["q_value"].isna().all()  # not part of the family
+    assert prov["verdict_vs_base"].eq(vocab.VERDICT_PROVISIONAL).all()
+    evaluated = own[(own["year"] == 2025) & own["trend_expected"].notna()]
+    assert evaluated["trend_verdict"].eq(vocab.TREND_PROVISIONAL).all()
+    # the trends leave the provisional years out of the fit
+    assert (
+        final.models.loc[final.models["source"] == vocab.SOURCE_POLICE, "last_year"].eq(2023).all()
+    )
+    opted = trends.analyse("GM1926", "eindevaluatie-2026", provisional_verdicts=True, inputs=inputs)
+    own = opted.table[opted.table["region"] == "GM1926"]
+    assert not own["verdict"].eq(vocab.VERDICT_PROVISIONAL).any()
+    assert (
+        opted.models.loc[opted.models["source"] == vocab.SOURCE_POLICE, "last_year"].eq(2025).all()
+    )

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ivp_analysis import vocab
 from ivp_analysis.errors import ParameterError
 from ivp_analysis.trends import benchmark as bm
 from ivp_analysis.trends.inputs import population_in
@@ -100,9 +101,9 @@ _NATIONAL = pd.DataFrame(
     ],
 )
 def test_benchmark_five_municipalities_worked_by_hand(own, rank, position):
-    # Five municipalities of 1,000 inhabitants with 1 ... 5 crimes: rates 1 ... 5 per 1,000.
+    # Five municipalities of 20,000 inhabitants with 20 ... 100 crimes: rates 1 ... 5 per 1,000.
     # Linear quartiles of 1, 2, 3, 4, 5: Q1 = 2 (position 1), median 3, Q3 = 4 (position 3).
-    everyone = _everyone([1, 2, 3, 4, 5], [1000] * 5)
+    everyone = _everyone([20, 40, 60, 80, 100], [20_000] * 5)
     peers = bm.Peers(tuple(everyone["region"]), "test", "list")
     b = bm.benchmark(everyone, _NATIONAL, own, peers, 2023).iloc[0]
     assert (b["peer_q1"], b["peer_median"], b["peer_q3"]) == (2.0, 3.0, 4.0)
@@ -110,10 +111,19 @@ def test_benchmark_five_municipalities_worked_by_hand(own, rank, position):
     assert b["nl_rate_per_1000"] == 5.0  # 100 / 20,000 x 1,000
 
 
+def test_small_numbers_get_no_rank():
+    # the same rates from 1 ... 5 crimes: a rank of one crime against two is chance
+    everyone = _everyone([1, 2, 3, 4, 5], [1000] * 5)
+    peers = bm.Peers(tuple(everyone["region"]), "test", "list")
+    b = bm.benchmark(everyone, _NATIONAL, "GM0005", peers, 2023).iloc[0]
+    assert np.isnan(b["peer_rank"]) and b["position"] == vocab.POSITION_SMALL
+    assert b["median_count"] == 5 and b["peer_median"] == 3.0  # the group is still described
+
+
 def test_benchmark_interpolated_quartiles_ties_and_missing_population():
     # rates 1, 2, 2, 4 per 1,000 (+ one peer without population, left out):
     # Q1 at position 0.75 -> 1 + 0.75 = 1.75; median 2; Q3 at position 2.25 -> 2 + 0.25 x 2 = 2.5
-    everyone = _everyone([1, 2, 2, 4, 9], [1000, 1000, 1000, 1000, np.nan])
+    everyone = _everyone([20, 40, 40, 80, 9], [20_000, 20_000, 20_000, 20_000, np.nan])
     peers = bm.Peers(tuple(everyone["region"]), "test", "list")
     b = bm.benchmark(everyone, _NATIONAL, "GM0003", peers, 2023).iloc[0]
     assert (b["peer_q1"], b["peer_median"], b["peer_q3"]) == (1.75, 2.0, 2.5)

@@ -22,7 +22,9 @@ def _table(region, source, code="1.1.1"):
             "rate_ci_low": [0.8, 1.0, 0.7],
             "rate_ci_high": [1.2, 1.4, 1.1],
             "status": ["final", "final", "provisional"],
+            "count": [50.0, 60.0, 45.0],
             "rate_ratio": [float("nan"), 1.2, 0.75],
+            "p_value": [float("nan"), 0.3, 0.01],
             "verdict": [vocab.VERDICT_NA, vocab.VERDICT_WITHIN, vocab.VERDICT_DOWN],
         }
     )
@@ -54,6 +56,21 @@ def test_the_change_grid_colours_the_verdicts():
     # white text on the coloured cell of the significant fall, dark text on the grey one
     assert [t.get_text() for t in ax.texts] == ["+20", "\u221225"]
     assert [t.get_color() for t in ax.texts] == ["#222222", "white"]
+    plt.close(fig)
+
+
+def test_the_change_grid_writes_counts_from_a_small_base_and_marks_provisional_cells():
+    t = _table("GM1", vocab.SOURCE_POLICE).assign(
+        count=[0.0, 2.0, 30.0],
+        rate_ratio=[float("nan"), float("nan"), 15.0],
+        verdict=[vocab.VERDICT_NA, vocab.VERDICT_WITHIN, vocab.VERDICT_PROVISIONAL],
+    )
+    fig = plots.change_grid(t, "GM1", "Testdorp")
+    ax = fig.axes[0]
+    # 0 -> 2 and 2 -> 30: no percentage from a base below ten cases, never 'inf'
+    assert [x.get_text() for x in ax.texts] == ["0\u21922", "2\u219230"]
+    legend = [x.get_text() for x in ax.get_legend().texts]
+    assert vocab.VERDICT_PROVISIONAL in legend
     plt.close(fig)
 
 

@@ -11,7 +11,7 @@ from ivp_analysis import vocab
 from ivp_analysis.moments import resolve
 from ivp_analysis.present import trends as pt
 from ivp_analysis.trends import TrendAnalysis
-from ivp_analysis.trends.changes import add_year_changes
+from ivp_analysis.trends import changes as ch
 
 UP, DOWN, NONE, NA = vocab.VERDICT_UP, vocab.VERDICT_DOWN, vocab.VERDICT_WITHIN, vocab.VERDICT_NA
 
@@ -49,13 +49,17 @@ def _tables(codes, ratio_base, p_base, change, p_trend, verdict_text=None):
             "source": vocab.SOURCE_POLICE,
             "year": 2023,
             "status": "final",
+            "count": 50.0,
             "rate_ratio": 1.0,
             "p_value": 0.5,
-            "p_value_adj": 0.5,
+            "q_value": 0.5,
+            "verdict": NONE,
             "rate_ratio_vs_base": ratio_base,
             "p_value_vs_base": p_base,
-            "p_value_vs_base_adj": p_base,
+            "q_value_vs_base": p_base,
             "verdict_vs_base": verdict_text if verdict_text is not None else [""] * n,
+            "trend_expected": np.nan,
+            "trend_verdict": None,
         }
     )
     models = pd.DataFrame(
@@ -68,6 +72,7 @@ def _tables(codes, ratio_base, p_base, change, p_trend, verdict_text=None):
             "last_year": 2025,
             "change_pct": change,
             "p_value": p_trend,
+            "q_value": p_trend,
         }
     )
     return trends, models
@@ -75,7 +80,7 @@ def _tables(codes, ratio_base, p_base, change, p_trend, verdict_text=None):
 
 def test_conclusions_never_claim_a_change_the_test_does_not_support():
     codes = ["1.1.1", "1.2.1", "1.4.4", "2.2.1"]
-    # 1.1.1: ratio 2.5 but p = 0.20; 1.2.1: ratio 0.4, p = 0.30 (both large, neither significant).
+    # 1.1.1: ratio 2.5 but q = 0.20; 1.2.1: ratio 0.4, q = 0.30 (both large, neither significant).
     # The verdict column is wrong on purpose for 1.1.1: a claim must follow the test, not a label.
     trends, models = _tables(
         codes,
@@ -160,7 +165,9 @@ def test_conclusions_name_the_benchmark_quarters_and_the_plans_differences():
 # --------------------------------------------------------------------------- worked example
 
 
-def _burglary(counts=(61, 76), pops=(56123, 57122), years=(2021, 2022), region="GM1926"):
+def _burglary(
+    counts=(61, 76), pops=(56123, 57122), years=(2021, 2022), region="GM1926", phi=1.9229, df=8.0
+):
     d = pd.DataFrame(
         {
             "region": region,
@@ -173,21 +180,27 @@ def _burglary(counts=(61, 76), pops=(56123, 57122), years=(2021, 2022), region="
             "population": np.asarray(pops, float),
         }
     )
-    return add_year_changes(d)
+    spread = d[["region", "code", "source"]].head(1).assign(dispersion=phi, dispersion_df=df)
+    t = ch.add_verdicts(ch.add_year_changes(d, spread))
+    return t.merge(spread, on=["region", "code", "source"])
 
 
 def test_change_example_writes_the_verdict_of_the_test():
-    # 61 -> 76 with populations 56,123 and 57,122: rate ratio 1.224, exact 95 % interval
-    # 0.86-1.74, p = 0.274 (the issue's worked example; countmodels' tests check the numbers)
+    # 61 -> 76 with populations 56,123 and 57,122 and the series' dispersion 1.92 on 8 df:
+    # rate ratio 1.224, quasi-score p = 0.420 (the exact test would say 0.274); a family of one
+    # test, so q = p (stats' tests check the numbers)
     t = _burglary()
     text = pt.change_example_text(_result(t, municipality="GM1926"))
     assert text == (
         "**Voorbeeld, 1.1.1 Diefstal/inbraak woning:** van 61 misdrijven in 2021 (gemiddelde "
-        "bevolking 56.123) naar 76 in 2022 (57.122): rate ratio 1,22, 95%-interval 0,86–1,74, "
-        "p = 0,274: **binnen normale schommeling**."
+        "bevolking 56.123) naar 76 in 2022 (57.122): rate ratio 1,22, 95%-interval 0,71–2,11, "
+        "p = 0,420 met de spreiding van de reeks (factor 1,9, t-verdeling met 8 "
+        "vrijheidsgraden); zonder spreiding zou de exacte Poisson-toets p = 0,274 geven. Na "
+        "correctie voor meervoudig toetsen q = 0,420: **binnen normale schommeling**."
     )
-    assert "rate ratio 1,22" in text and "binnen normale schommeling" in text
     assert not pt.CLAIM_WORDS.search(text)
+    no_spread = pt.change_example_text(_result(_burglary(phi=np.nan), municipality="GM1926"))
+    assert "p = 0,274 (exacte Poisson-toets: te weinig jaren" in no_spread
     # with 2021 as base year there is no 2020 to compare with
     assert pt.change_example_text(_result(t, municipality="GM1926", base_year=2021)) == ""
 
@@ -203,7 +216,7 @@ def test_plan_reading_follows_the_test_and_the_municipality():
     # another base year: the example above is another comparison, so it is not cited
     other = pt.plan_reading_text(_result(t, base_year=2019, **plan))
     assert "voorbeeld" not in other and "kan die terugkeer niet onderscheiden" in other
-    # 40 -> 100 with equal populations: exact test p < 0.001, a significant rise
+    # 40 -> 100 with equal populations: quasi-score z = 30 / sqrt(1.92 x 35) = 3.66, p < 0.01
     rise = pt.plan_reading_text(_result(_burglary((40, 100), (56000, 56000)), **plan))
     assert rise.endswith("groter dan toeval: significante stijging.")
     # the plan is about another municipality: nothing
@@ -334,12 +347,8 @@ def test_reconciliation_tables_and_text():
 
 def test_changes_table_and_caption():
     t = _burglary((61, 76, 37), (56123, 57122, 57802), (2021, 2022, 2023), region="GM1")
-    t = t.assign(
-        rate_per_1000=(t["count"] / t["population"] * 1000).round(3),
-        dispersion=np.nan,
-        verdict_adj=t["verdict"],
-        method="exact Poisson",
-    )
+    t = ch.add_verdicts(ch.add_base_changes(t, 2022, t.drop_duplicates("code")), "_vs_base")
+    t = t.assign(rate_per_1000=(t["count"] / t["population"] * 1000).round(3))
     r = _result(t)
     table = pt.changes_table(r, "previous")
     assert list(table.columns[:5]) == [
@@ -351,8 +360,13 @@ def test_changes_table_and_caption():
     ]
     row = table.iloc[0]
     assert (row["aantal 2021"], row["aantal 2022"]) == (61, 76)
-    assert (row["95%-interval"], row["p-waarde"]) == ("0,86–1,74", "0,274")
-    assert row["oordeel bij extra spreiding*"] == NONE + " (reeks te kort om te beoordelen)"
+    assert (row["verandering"], row["verhouding (95%-interval)"]) == ("+22 %", "1,22 (0,71–2,11)")
+    assert (row["spreiding*"], row["p-waarde"], row["q-waarde"]) == ("1,9 (8 vg)", "0,420", "0,420")
+    assert (row["oordeel (q < 0,05)"], row["p exacte Poisson-toets"]) == (NONE, "0,274")
+    base = pt.changes_table(r, "base").iloc[0]
+    # 76 -> 37 is significant on p (0.027) with the dispersion; a family of one: q = p
+    assert base["verandering"] == "-52 %" and base["oordeel (q < 0,05)"] == DOWN
+    assert base["p exacte Poisson-toets"] == "< 0,001"
     assert pt.changes_caption(r, "previous") == "X: 2022 ten opzichte van 2021"
     assert pt.changes_caption(r, "base") == "X: evaluatiejaar 2023 ten opzichte van peiljaar 2022"
     with pytest.raises(ValueError, match="against"):
@@ -383,7 +397,7 @@ def test_run_text_names_every_year():
     r = _result(pd.DataFrame(), name="Testdorp", municipality="GM1")
     assert pt.run_text(r) == (
         "Testdorp (GM1), Evaluatie 2023 t.o.v. 2022: reeksen 2012-2023, peiljaar 2022, "
-        "evaluatiejaar 2023, vergelijkingsjaar 2023"
+        "evaluatiejaar 2023, vergelijkingsjaar 2023, gegevens tot en met 2023"
     )
 
 
@@ -417,4 +431,76 @@ def test_caveats_name_small_numbers_missing_population_and_provisional_years():
     assert "Inbraak (" not in text  # median 60: not small
     assert "- **Bevolking ontbreekt:** voor 2021 heeft" in text
     assert "- **Voorlopige cijfers:** 2023 (open symbolen" in text
-    assert text.endswith("Het evaluatiejaar is voorlopig.")
+    assert (
+        "Het evaluatiejaar is voorlopig. Vergelijkingen met deze jaren hebben geen oordeel" in text
+    )
+    assert text.endswith("latere jaren tellen in geen toets, trend of oordeel mee.")
+
+
+# --------------------------------------------------------------------------- multiplicity, trend context
+
+
+def test_multiplicity_text_counts_the_family_and_the_expected_false_flags():
+    # three year-on-year tests with p 0.01, 0.04, 0.5: q 0.03, 0.06, 0.5; 3 x 0.05 = 0.15 false
+    t = pd.DataFrame(
+        {
+            "region": "GM1",
+            "year": [2021, 2022, 2023],
+            "p_value": [0.01, 0.04, 0.5],
+            "q_value": [0.03, 0.06, 0.5],
+            "p_value_vs_base": np.nan,
+            "q_value_vs_base": np.nan,
+        }
+    )
+    text = pt.multiplicity_text(_result(t), "previous")
+    assert text.startswith("3 veranderingen ten opzichte van het jaar ervoor (alle soorten en ")
+    assert "gemiddeld 0,2 ten onrechte significant noemen" in text
+    assert "2 zijn significant op p, 1 ook na de correctie" in text
+    assert text.endswith("van die 1 is naar verwachting hooguit 0,1 vals alarm.")
+    assert pt.multiplicity_text(_result(t), "base") == (
+        "Er zijn geen veranderingen ten opzichte van peiljaar 2022 getoetst."
+    )
+
+
+def _context_table():
+    rows = {
+        "code": ["1.1.1", "1.2.1", "1.4.4", "1.1.1", "1.2.1", "1.4.4"],
+        "year": [2022, 2022, 2022, 2023, 2023, 2023],
+        "count": [76.0, 100.0, 60.0, 37.0, 20.0, 55.0],
+        "trend_expected": [np.nan] * 3 + [53.3, 61.6, 43.1],
+        "trend_pi_low": [np.nan] * 3 + [28.2, 40.0, 18.2],
+        "trend_pi_high": [np.nan] * 3 + [83.2, 90.0, 74.1],
+        "trend_verdict": [None] * 3 + [vocab.TREND_WITHIN, vocab.TREND_BELOW, vocab.TREND_WITHIN],
+        "baseline_vs_trend": [None] * 3
+        + [vocab.TREND_WITHIN, vocab.TREND_WITHIN, vocab.TREND_ABOVE],
+    }
+    return pd.DataFrame(rows).assign(
+        region="GM1", label=lambda d: "soort " + d["code"], source=vocab.SOURCE_POLICE
+    )
+
+
+def test_trend_context_never_calls_a_change_within_the_trend_a_plan_effect():
+    r = _result(_context_table())
+    table = pt.context_table(r)
+    assert table["2023 t.o.v. trend"].tolist() == [
+        "binnen de trend",
+        "onder de trend",
+        "binnen de trend",
+    ]
+    assert table["95%-voorspelinterval"].tolist() == ["28–83", "40–90", "18–74"]
+    assert table["aantal 2022"].tolist() == [76, 100, 60]
+    text = pt.context_text(r)
+    assert (
+        "**2023 tegen de trend tot en met 2022: onder de trend** bij 1.2.1 soort 1.2.1 (20, verwacht 62, 40–90)."
+        in text
+    )
+    assert "geen aanwijzing voor een effect van het plan" in text
+    assert (
+        "regressie naar het gemiddelde:** peiljaar 2022 lag buiten de trend van de jaren ervoor bij 1.4.4"
+        in text
+    )
+    assert "1.1.1" not in text.split("regressie")[1]
+    # no claim of rise or fall in these lines: they say where a figure lies, not that it changed
+    assert not any(pt.CLAIM_WORDS.search(line) for line in text.splitlines())
+    empty = pt.context_text(_result(_context_table().iloc[:3]))
+    assert empty.startswith("Voor 2023 is geen trendvergelijking mogelijk")

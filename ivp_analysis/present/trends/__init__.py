@@ -4,8 +4,9 @@ sentences in Dutch, made from a :class:`ivp_analysis.trends.TrendAnalysis`.
 ``<thing>_table`` returns a table as shown to readers, ``<thing>_text`` generated Markdown;
 ``*_caption`` and ``*_alt`` are the caption and alternative text of a table or figure. The
 modules follow the notebook's sections: :mod:`.series` (1), :mod:`.changes` (2-3),
-:mod:`.models` (4), :mod:`.benchmark` (5), :mod:`.reconcile` (6), :mod:`.conclusions`; the
-shared formatters are in :mod:`.formats`.
+:mod:`.context` (the evaluation year against the pre-plan trend), :mod:`.models` (4),
+:mod:`.benchmark` (5), :mod:`.reconcile` (6), :mod:`.conclusions`; the shared formatters are in
+:mod:`.formats`.
 """
 
 from ivp_analysis.present.trends.benchmark import (
@@ -23,13 +24,16 @@ from ivp_analysis.present.trends.changes import (
     change_grid_alt,
     changes_caption,
     changes_table,
+    multiplicity_text,
     plan_reading_text,
 )
 from ivp_analysis.present.trends.conclusions import CLAIM_WORDS, caveats_text, conclusions_text
+from ivp_analysis.present.trends.context import context_caption, context_table, context_text
 from ivp_analysis.present.trends.formats import RATE_UNIT, gap_amount, gap_phrase, series_name
 from ivp_analysis.present.trends.models import (
     fits_text,
     models_caption,
+    models_family_text,
     models_table,
     trend_position_alt,
 )
@@ -66,12 +70,17 @@ __all__ = [
     "changes_caption",
     "changes_table",
     "conclusions_text",
+    "context_caption",
+    "context_table",
+    "context_text",
     "fits_text",
     "gap_amount",
     "gap_phrase",
     "match_table",
     "models_caption",
+    "models_family_text",
     "models_table",
+    "multiplicity_text",
     "no_series_table",
     "no_series_text",
     "peers_text",

@@ -1,7 +1,9 @@
 """Conclusions and caveats of the crime trends, written from the result tables.
 
 A sentence says "stijging" or "daling" only for a series whose test, recomputed from its ratio
-and p-value, is significant: a claim follows the test, never a text column.
+and q-value, is significant: a claim follows the test, never a text column. A comparison with a
+provisional figure gets no verdict; the evaluation year is also read against the pre-plan trend,
+and a change within that trend is never called an effect of the plan.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ import numpy as np
 import pandas as pd
 
 from ivp_analysis.present.numbers import format_nl, format_pct_nl
+from ivp_analysis.present.trends.context import context_lines
 from ivp_analysis.present.trends.formats import (
+    change_text,
     join,
     names,
     own_rows,
-    p_equals,
+    q_text,
+    recomputed_verdicts,
     series_name,
-    test_verdicts,
 )
 from ivp_analysis.trends import TrendAnalysis
 from ivp_analysis.trends.inputs import small_numbers
@@ -33,6 +37,7 @@ from ivp_analysis.vocab import (
     SOURCE_POLICE,
     VERDICT_DOWN,
     VERDICT_NA,
+    VERDICT_PROVISIONAL,
     VERDICT_UP,
     VERDICT_WITHIN,
 )
@@ -60,35 +65,47 @@ def _grouped(
     rest = [n for n, x in zip(names, verdicts, strict=True) if x == VERDICT_WITHIN]
     if rest:
         lines.append(f"- **{what}: {VERDICT_WITHIN}** ({none_text}) bij {join(rest)}.")
-    na = [n for n, x in zip(names, verdicts, strict=True) if x == VERDICT_NA]
-    if na:
-        lines.append(f"- **{what}: {VERDICT_NA}** bij {join(na)}.")
+    for v in (VERDICT_PROVISIONAL, VERDICT_NA):
+        items = [n for n, x in zip(names, verdicts, strict=True) if x == v]
+        if items:
+            lines.append(f"- **{what}: {v}** bij {join(items)}.")
     return lines
+
+
+def _reference_counts(own: pd.DataFrame, cur: pd.DataFrame, ref_year) -> np.ndarray:
+    """Return each row's count in ``ref_year`` (one year, or one per row) of the same series."""
+    years = np.broadcast_to(np.asarray(ref_year), (len(cur),))
+    ref = own.set_index(["code", "source", "year"])["count"]
+    keys = list(zip(cur["code"], cur["source"], years, strict=True))
+    return np.array([float(ref.get(k, np.nan)) for k in keys])
 
 
 def _change_lines(result: TrendAnalysis) -> list[str]:
     """The evaluation year against the base year, and the base year against the year before."""
     own = own_rows(result)
     base, ev = result.moment.base_year, result.moment.eval_year
-    # The adjusted p-values: exact where the series varies like Poisson counts, widened where its
-    # history varies more, so that a normal swing is never written up as a rise or fall.
+    # The verdicts on q: the test with the series' dispersion, corrected for the number of tests
+    # of its family, so that a normal swing or a chance finding is not written up as a change.
     comparisons = (
-        (ev, ("rate_ratio_vs_base", "p_value_vs_base_adj"), f"{ev} t.o.v. peiljaar {base}"),
-        (base, ("rate_ratio", "p_value_adj"), f"Peiljaar {base} t.o.v. {base - 1}"),
+        (ev, base, "_vs_base", f"{ev} t.o.v. peiljaar {base}"),
+        (base, base - 1, "", f"Peiljaar {base} t.o.v. {base - 1}"),
     )
     lines: list[str] = []
-    for year, (ratio_col, p_col), what in comparisons:
+    for year, ref_year, suffix, what in comparisons:
         cur = own[own["year"] == year]
         if cur.empty:
             continue
-        prov = (cur["status"] == "provisional").any()
-        ratios, ps = cur[ratio_col].to_numpy(float), cur[p_col].to_numpy(float)
+        ratios = cur[f"rate_ratio{suffix}"].to_numpy(float)
+        qs = cur[f"q_value{suffix}"].to_numpy(float)
+        c0 = _reference_counts(own, cur, ref_year)
         details = [
-            f"{format_pct_nl(100 * (r - 1), 0)}, {p_equals(p)}"
-            for r, p in zip(ratios, ps, strict=True)
+            f"{change_text(a, b, r)}, {q_text(q)}"
+            for a, b, r, q in zip(c0, cur["count"], ratios, qs, strict=True)
         ]
-        label = what + (" (voorlopige cijfers)" if prov else "")
-        lines += _grouped(names(cur), test_verdicts(ratios, ps, result.level), details, label)
+        verdicts = recomputed_verdicts(ratios, qs, result.level)
+        withheld = (cur[f"verdict{suffix}"] == VERDICT_PROVISIONAL).to_numpy()
+        verdicts = np.where(withheld, VERDICT_PROVISIONAL, verdicts)
+        lines += _grouped(names(cur), verdicts, details, what)
     return lines
 
 
@@ -98,7 +115,7 @@ def _trend_lines(result: TrendAnalysis) -> list[str]:
     if not len(models):
         return []
     ratio = 1 + models["change_pct"].to_numpy(float) / 100
-    ps = models["p_value"].to_numpy(float)
+    ps = models["q_value"].to_numpy(float)
     period = f"{int(models['first_year'].min())}–{int(models['last_year'].max())}"
     details = []
     for c, a, b in zip(
@@ -106,7 +123,7 @@ def _trend_lines(result: TrendAnalysis) -> list[str]:
     ):
         years = "" if pd.isna(a) or f"{a}–{b}" == period else f", {a}–{b}"
         details.append(f"{format_pct_nl(c)} per jaar{years}")
-    verdicts = test_verdicts(ratio, ps, result.level)
+    verdicts = recomputed_verdicts(ratio, ps, result.level)
     return _grouped(names(models), verdicts, details, f"Trend {period}", "geen aantoonbare trend")
 
 
@@ -184,11 +201,12 @@ def conclusions_text(result: TrendAnalysis) -> str:
     """Write the conclusions in Dutch from the result tables, as Markdown bullet lines.
 
     A sentence says "stijging" or "daling" only for a series whose test (recomputed here from
-    its ratio and p-value) is significant at ``1 - level``; everything else is "binnen normale
-    schommeling" or "niet te toetsen".
+    its ratio and q-value) is significant at ``1 - level``; everything else is "binnen normale
+    schommeling", "voorlopig: geen oordeel" or "niet te toetsen".
     """
     lines = (
         _change_lines(result)
+        + context_lines(result)
         + _trend_lines(result)
         + _benchmark_lines(result)
         + _reconciliation_lines(result)
@@ -226,8 +244,21 @@ def caveats_text(result: TrendAnalysis) -> str:
     prov = sorted(set(series.loc[series["status"] == "provisional", "year"]))
     if prov:
         note = " Het evaluatiejaar is voorlopig." if result.moment.eval_year in prov else ""
+        verdict = (
+            "Ze hebben toch een oordeel gekregen (provisional_verdicts): dat oordeel kan nog "
+            "veranderen."
+            if result.provisional_verdicts
+            else "Vergelijkingen met deze jaren hebben geen oordeel (voorlopig: geen oordeel) en de "
+            "trends zijn zonder deze jaren geschat."
+        )
         lines.append(
             f"- **Voorlopige cijfers:** {', '.join(map(str, prov))} (open symbolen in de "
-            f"figuren). De politie kan deze jaren nog bijstellen.{note}"
+            f"figuren). De politie kan deze jaren nog bijstellen.{note} {verdict}"
         )
+    m = result.moment
+    lines.append(
+        f"- **Peilmoment van de gegevens:** {m.label} gebruikt cijfers tot en met "
+        f"{m.data_last_year}, de cijfers die er waren toen de evaluatie werd geschreven; latere "
+        "jaren tellen in geen toets, trend of oordeel mee."
+    )
     return "\n".join(lines)

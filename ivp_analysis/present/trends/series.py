@@ -30,11 +30,12 @@ def _police_types(result: TrendAnalysis) -> int:
 
 
 def run_text(result: TrendAnalysis) -> str:
-    """Return the one-line summary of a run: municipality, moment and the years used."""
+    """Return the one-line summary of a run: municipality, moment, the years used, the vintage."""
     m = result.moment
     return (
         f"{result.name} ({result.municipality}), {m.label}: reeksen {m.first_year}-{m.last_year}, "
-        f"peiljaar {m.base_year}, evaluatiejaar {m.eval_year}, vergelijkingsjaar {m.benchmark_year}"
+        f"peiljaar {m.base_year}, evaluatiejaar {m.eval_year}, vergelijkingsjaar "
+        f"{m.benchmark_year}, gegevens tot en met {m.data_last_year}"
     )
 
 
