@@ -9,6 +9,7 @@ from :func:`resolve`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from ivp_analysis.errors import ParameterError
@@ -245,3 +246,32 @@ def within_data(m: Moment, available: tuple[int, int]) -> Moment:
             f"the evaluation year {m.eval_year} must come after base_year {m.base_year}"
         )
     return replace(m, first_year=first, last_year=last)
+
+
+#: Report parameters that :func:`from_params` passes on to :func:`resolve`.
+YEAR_PARAMS = (
+    "baseline_year",
+    "eval_year",
+    "first_year",
+    "last_year",
+    "base_year",
+    "benchmark_year",
+    "data_last_year",
+)
+
+
+def from_params(params: Mapping, available: tuple[int, int] | None = None) -> Moment:
+    """Return the moment of a report's parameters, resolved as the notebooks resolve it.
+
+    The parameter check and the report page call this, so they see exactly the years the
+    notebooks will use (a parameter a notebook does not declare takes its default).
+
+    Examples
+    --------
+    >>> m = from_params({"moment": "custom", "baseline_year": 2019, "eval_year": 2023})
+    >>> m.base_year, m.last_year
+    (2019, 2023)
+    """
+    given = {k: params[k] for k in YEAR_PARAMS if params.get(k)}
+    baseline, evaluated = given.pop("baseline_year", 0), given.pop("eval_year", 0)
+    return resolve(params.get("moment", ""), baseline, evaluated, available=available, **given)

@@ -26,8 +26,7 @@ import yaml
 
 from ivp_analysis import paths
 from ivp_analysis.errors import ParameterError
-from ivp_analysis.moments import CUSTOM
-from ivp_analysis.moments import resolve as resolve_moment
+from ivp_analysis.moments import CUSTOM, from_params
 from ivp_analysis.params_data import DataFacts
 
 #: Parameters the pipeline sets itself; a user may not set them.
@@ -336,7 +335,7 @@ def normalise_municipality(code: str, data: DataFacts | None = None) -> str:
 
 def _moment(p: dict, given: Mapping, data: DataFacts) -> None:
     moment = p["moment"]
-    m = resolve_moment(moment, p.get("baseline_year", 0), p.get("eval_year", 0))
+    m = from_params(p)
     if moment != CUSTOM:
         for name in CUSTOM_YEAR_PARAMS:
             if given.get(name):
@@ -355,30 +354,18 @@ def _moment(p: dict, given: Mapping, data: DataFacts) -> None:
 
 
 def _series_years(p: dict, given: Mapping, data: DataFacts) -> None:
-    # the same rule as the trends analysis: a first_year before or a last_year after the data
-    # means "from the start" or "up to the end"
+    # the very resolution the notebooks make (moments.from_params): the series cut back to the
+    # data, the base, evaluation and benchmark years inside it, no year after the data vintage
+    if "moment" in p:
+        from_params(p, available=data.years)
+        return
     lo, hi = data.years
-    first_year, last_year = p["first_year"], p.get("last_year", hi)
-    first, last = max(first_year, lo), min(last_year, hi)
+    first, last = max(p["first_year"], lo), min(p.get("last_year") or hi, hi)
     if first >= last:
         raise ParameterError(
-            f"first_year {first_year} and last_year {last_year} leave no period of at least two "
-            f"years within the data ({lo}-{hi})"
+            f"first_year {p['first_year']} and last_year {p.get('last_year')} leave no period "
+            f"within the data ({lo}-{hi})"
         )
-    if "moment" not in p:
-        return
-    m = resolve_moment(p["moment"], p.get("baseline_year", 0), p.get("eval_year", 0))
-    base = p.get("base_year") or m.baseline_year
-    years = [("base_year", base), ("the evaluation year", m.eval_year)]
-    years.append(("benchmark_year", p.get("benchmark_year") or m.eval_year))
-    for name, y in years:
-        if not first <= y <= last:
-            raise ParameterError(
-                f"{name} {y} lies outside the period {first}-{last} (first_year {first_year}, "
-                f"last_year {last_year}, data {lo}-{hi})"
-            )
-    if m.eval_year <= base:
-        raise ParameterError(f"the evaluation year {m.eval_year} must come after base_year {base}")
 
 
 def _baseline(p: dict, given: Mapping, data: DataFacts) -> None:

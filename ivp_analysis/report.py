@@ -561,9 +561,7 @@ def _render(
     from ivp_analysis.present import summary
 
     code = params["municipality"]
-    moment = moments.resolve(
-        params.get("moment", ""), params.get("baseline_year", 0), params.get("eval_year", 0)
-    )
+    moment = moments.from_params(params)
     name = municipality_name(code)
     # the source hash, not the git commit: a commit that changes no code (documentation) must
     # not change index.html, which `ivp verify` compares with a re-run
