@@ -579,6 +579,7 @@ def _render(
         eval_year=moment.eval_year,
         generated=started,
         vintage=vintage,
+        data_last_year=moment.data_last_year,
     )
     render_report(
         executed,

@@ -115,7 +115,9 @@ def test_summary_comes_first_with_the_data_date_and_fits_two_screens(
     # data.json's PROVENANCE.md: "file last changed in 7022798, 2026-08-19"; data.json's
     # "years" end in 2025 and "provisional" lists 2024 and 2025
     assert "19 augustus 2026" in text
-    assert "Cijfers tot en met 2025 (Politie 47018NED); 2024 en 2025 voorlopig" in text
+    # the mid-term evaluation (Q3 2024) judges on figures up to 2023, its data vintage
+    assert "Oordelen op cijfers tot en met 2023" in text
+    assert "Nieuwste meegeleverde cijfers 2025 (Politie 47018NED); 2024 en 2025 voorlopig" in text
     assert "Gemaakt op" in text and "Samenvatting" in text
     findings = page.locator("ol.findings > li")
     assert 5 <= findings.count() <= 8

@@ -26,6 +26,8 @@ from ivp_analysis.vocab import (
     STATUS_NO_DIRECTION,
     STATUS_WORSENED,
     STATUSES,
+    TREND_NL,
+    TREND_WITHIN,
     VERDICT_ABOVE,
     VERDICT_BELOW,
     VERDICT_DOWN,
@@ -131,6 +133,7 @@ def build(
     eval_year: int,
     generated: datetime,
     vintage: list[dict],
+    data_last_year: int | None = None,
 ) -> Summary:
     """Build the summary of one report from its result tables.
 
@@ -148,14 +151,24 @@ def build(
         When the report was made.
     vintage : list of dict
         The manifest's ``data_vintage``.
+    data_last_year : int, optional
+        The moment's data vintage: the last year of figures its verdicts may use.
     """
     ind = tables.get("indicators", pd.DataFrame())
+    facts = [
+        ("Gemeente", f"{name} ({municipality})"),
+        ("Evaluatiemoment", f"{moment_label}: {eval_year} ten opzichte van {baseline_year}"),
+    ]
+    if data_last_year is not None:
+        facts.append(
+            (
+                "Oordelen op cijfers tot en met",
+                f"{data_last_year} (latere cijfers bestonden op het evaluatiemoment nog niet)",
+            )
+        )
+    facts.append(("Nieuwste meegeleverde cijfers", _data_up_to(vintage)))
     summary = Summary(
-        facts=[
-            ("Gemeente", f"{name} ({municipality})"),
-            ("Evaluatiemoment", f"{moment_label}: {eval_year} ten opzichte van {baseline_year}"),
-            ("Cijfers tot en met", _data_up_to(vintage)),
-        ],
+        facts=facts,
         generated=date_nl(generated),
         generated_iso=generated.isoformat(timespec="seconds"),
         scorecard=scorecard(ind),
@@ -269,6 +282,14 @@ def indicator_findings(ind: pd.DataFrame) -> list[Finding]:
     >>> f = indicator_findings(ind)[0]
     >>> f.text, f.figure, f.detail
     ('Woninginbraak: verbeterd, van 76 (2022) naar 37 (2023)', '-52 %', '95%-interval -68 % tot -28 %')
+
+    With the pre-plan trend and the q-value (issue 11), the finding says whether the change
+    is more than the trend predicted and whether it survives the correction for many tests:
+
+    >>> ind = ind.assign(q_value=[0.27], trend_expected=[53.3], trend_pi_low=[28.2],
+    ...                  trend_pi_high=[83.2], trend_verdict=["within trend"])
+    >>> indicator_findings(ind)[0].detail
+    '95%-interval -68 % tot -28 %; binnen de trend van vóór het plan (verwacht 53, 28 tot 83): geen aanwijzing voor een effect van het plan; na correctie voor het aantal toetsen niet significant (q = 0,27)'
     """
     need = {"label", "status", "change", "ci_low", "ci_high"}
     if ind.empty or not need <= set(ind.columns):
@@ -297,12 +318,26 @@ def indicator_findings(ind: pd.DataFrame) -> list[Finding]:
                 f", van {_num(r.baseline_value)} ({_period(r.baseline_period)}) naar "
                 f"{_num(r.eval_value)} ({_period(r.eval_period)})"
             )
-        out.append(
-            Finding(
-                text, format_pct_nl(r.change, 0), _interval(r.ci_low, r.ci_high), SECTION_INDICATORS
-            )
-        )
+        detail = _interval(r.ci_low, r.ci_high) + _context(r._asdict())
+        out.append(Finding(text, format_pct_nl(r.change, 0), detail, SECTION_INDICATORS))
     return out
+
+
+def _context(row: Mapping) -> str:
+    """Say where the evaluated figure lies against the pre-plan trend, and what q says."""
+    text = ""
+    verdict, expected = row.get("trend_verdict"), row.get("trend_expected")
+    if isinstance(verdict, str) and verdict in TREND_NL and not _missing(expected):
+        text += (
+            f"; {TREND_NL[verdict]} van vóór het plan (verwacht {format_nl(expected, 0)}, "
+            f"{format_nl(row['trend_pi_low'], 0)} tot {format_nl(row['trend_pi_high'], 0)})"
+        )
+        if verdict == TREND_WITHIN:
+            text += ": geen aanwijzing voor een effect van het plan"
+    q = row.get("q_value")
+    if isinstance(q, float) and not math.isnan(q) and q >= 0.05:
+        text += f"; na correctie voor het aantal toetsen niet significant (q = {format_nl(q, 2)})"
+    return text
 
 
 _NOT_JUDGED = (STATUS_NO_DATA, STATUS_NO_DIRECTION)
@@ -400,7 +435,8 @@ def benchmark_findings(bench: pd.DataFrame) -> list[Finding]:
     need = {"year", "position", "peer_rank", "n_peers", "peer_group"}
     if bench.empty or not need <= set(bench.columns):
         return []
-    known = bench.dropna(subset=["position"])
+    # a type with too few cases gets no rank (its position says so): it is not counted here
+    known = bench.dropna(subset=["position", "peer_rank"])
     if known.empty:
         return []
     # positions in the order of their ranks (lowest rates first), as the table words them

@@ -130,6 +130,7 @@ def _build(tables=TABLES):
         eval_year=2023,
         generated=datetime(2026, 12, 1, 2, 3, tzinfo=UTC),
         vintage=VINTAGE,
+        data_last_year=2023,
     )
 
 
@@ -138,7 +139,11 @@ def test_facts_say_who_what_when_and_how_fresh_the_data_is():
     assert summary.facts == [
         ("Gemeente", "Proefdorp (GM0001)"),
         ("Evaluatiemoment", "Tussenevaluatie 2024: 2023 ten opzichte van 2022"),
-        ("Cijfers tot en met", "2025 (Politie 47018NED); 2024 en 2025 voorlopig"),
+        (
+            "Oordelen op cijfers tot en met",
+            "2023 (latere cijfers bestonden op het evaluatiemoment nog niet)",
+        ),
+        ("Nieuwste meegeleverde cijfers", "2025 (Politie 47018NED); 2024 en 2025 voorlopig"),
     ]
     assert (summary.generated, summary.generated_iso) == (
         "1 december 2026",
