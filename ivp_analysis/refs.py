@@ -227,7 +227,10 @@ def expand(pattern: str, doc: object = None) -> list[str]:
         for p in paths:
             if comp == "*":
                 node = _walk(doc, p) if doc is not None else {}
-                names = list(node) if isinstance(node, dict) else [str(i) for i in range(len(node))]
+                if isinstance(node, dict):
+                    names = list(node)
+                else:
+                    names = [str(i) for i in range(len(node) if isinstance(node, list) else 0)]
                 nxt += [[*p, _escape(n)] for n in names]
             elif re.fullmatch(r"[0-9.,]+", comp) and (".." in comp or "," in comp):
                 nxt += [[*p, n] for n in _expand_numbers(comp)]

@@ -227,3 +227,14 @@ MODEL_REASON_NL: dict[str, str] = {
     "low_coverage": "95%-interval van het model hield minder dan 85 % van de back-testmaanden",
     "naive_low_coverage": "95%-interval van seizoensnaïef hield minder dan 85 % van de back-testmaanden",
 }
+
+# --------------------------------------------------------------------------- added inputs
+# Words of the data chapter (notebook 00) and data_overrides.csv about files a report adds.
+
+#: Why an added figure does not replace a shipped value (``reason`` of data_overrides.csv).
+KEPT_CBS = "CBS 83648NED telt zelf en rondt af op 5: blijft een eigen reeks"
+KEPT_PLAN = (
+    "het plan zoals gedrukt blijft staan (de aansluiting toetst het); de indicatoren gebruiken "
+    "het toegevoegde cijfer"
+)
+KEPT_EMPTY = "leeg in het toegevoegde bestand: het meegeleverde cijfer blijft staan"
