@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ivp_analysis import refs
 from ivp_analysis.indicators import context
 from ivp_analysis.indicators.baseline import BaselineRule, format_years
 from ivp_analysis.indicators.comparisons import (
@@ -95,6 +96,8 @@ class Assessment:
         What is missing (``vocab.GAP_*``; empty when nothing is), for the years ``gap_years``.
     caveat : str
         The plan's caveat (quoted for an indicator without target direction).
+    source_file, source_key : str
+        Where the baseline and latest figures were read (:func:`ivp_analysis.refs.refer`).
     """
 
     kind: str
@@ -132,6 +135,8 @@ class Assessment:
     gap: str = ""
     gap_years: tuple[int, ...] = ()
     caveat: str = ""
+    source_file: str = ""
+    source_key: str = ""
 
     @property
     def short_history(self) -> bool:
@@ -204,6 +209,7 @@ def assess(
             gap_years=span,
         )
     facts.update(_baseline_facts(base, rule))
+    facts["source_file"], facts["source_key"] = _refer(base)
     after = s[s["year"] > rule.last_year]
     if kind == "count":
         facts.update(_count_context(s, base, after, rule, eval_year, direction, population))
@@ -219,6 +225,7 @@ def assess(
     ey = int(latest["year"])
     facts["eval_period"], facts["eval_value"] = str(ey), float(latest["value"])
     facts["eval_status_of_data"] = str(latest["status"])
+    facts["source_file"], facts["source_key"] = _refer(pd.concat([base, after.tail(1)]))
     if ey < eval_year:
         facts["gap"], facts["gap_years"] = GAP_YEARS, tuple(range(ey + 1, eval_year + 1))
     if kind == "count":
@@ -227,6 +234,13 @@ def assess(
     else:
         out = compare_scores(base, latest, direction, survey_sd)
     return Assessment(**{**facts, **out})
+
+
+def _refer(rows: pd.DataFrame) -> tuple[str, str]:
+    """Return ``source_file`` and ``source_key`` of the figures in ``rows`` (where known)."""
+    if "file" not in rows or "key" not in rows:
+        return "", ""
+    return refs.refer(rows["file"], rows["key"])
 
 
 def _baseline_facts(base: pd.DataFrame, rule: BaselineRule) -> dict[str, Any]:
