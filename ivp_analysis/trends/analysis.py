@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -107,7 +108,8 @@ def analyse(
     data_last_year: int = 0,
     provisional_verdicts: bool = False,
     level: float = 0.95,
-    inputs: Inputs | None = None,
+    inputs: Sequence[str] = (),
+    data: Inputs | None = None,
 ) -> TrendAnalysis:
     """Analyse the crime trends of a municipality for an evaluation moment: a TrendAnalysis.
 
@@ -130,8 +132,11 @@ def analyse(
         ``size_class`` or a comma-separated list of GM codes.
     level : float
         Confidence level of every test and interval.
-    inputs : Inputs, optional
-        The data (default: the shipped data, :func:`load_inputs`).
+    inputs : sequence of str
+        Added files or snapshot folders (the report's ``inputs``), laid over the shipped data
+        (:func:`load_inputs`).
+    data : Inputs, optional
+        The data themselves (for tests; default: :func:`load_inputs` of ``inputs``).
 
     Raises
     ------
@@ -144,7 +149,7 @@ def analyse(
     >>> r.moment.base_year, r.moment.eval_year, r.moment.last_year, len(r.result_tables)
     (2022, 2023, 2023, 4)
     """
-    data = inputs if inputs is not None else load_inputs()
+    data = data if data is not None else load_inputs(inputs)
     m = moments.resolve(
         moment,
         baseline_year,
