@@ -204,6 +204,17 @@ def overrides(given: Inputs = ()) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def outside_scopes(given: Inputs = ()) -> pd.DataFrame:
+    """Return the added figures that lay over no data set (only an indicator can use them)."""
+    layer = added(tuple(given)).data
+    if layer.empty:
+        return layer
+    taken = pd.Series(False, index=layer.index)
+    for name in SHIPPED:
+        taken[inputs.in_scope(layer, SCOPES[name], _cached(name)).index] = True
+    return layer[~taken].copy()
+
+
 def vintages(given: Inputs = ()) -> pd.DataFrame:
     """Return one row per added input: format, table, rows, periods and publication dates."""
     return added(tuple(given)).vintages.copy()

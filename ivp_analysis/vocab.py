@@ -238,3 +238,5 @@ KEPT_PLAN = (
     "het toegevoegde cijfer"
 )
 KEPT_EMPTY = "leeg in het toegevoegde bestand: het meegeleverde cijfer blijft staan"
+#: The ``dataset`` of an added figure that lays over no shipped data set (data_availability.csv).
+ADDED_DATASET = "toegevoegd"

@@ -116,8 +116,7 @@ FULL = {
         _spec("covid_level_strict", "float", 0.99),
         _spec("covid_min_run", "int", 2),
         _spec("covid_focus_codes", "list", ["0.0.0"]),
-        _spec("covid_municipal_pre_start", "int", 2012),
-        _spec("covid_municipal_pre_end", "int", 2019),
+        _spec("covid_municipal_pre_years", "list", [2012, 2019]),
     ]
 }
 
@@ -194,7 +193,7 @@ def test_the_defaults_pass_the_checks():
             "covid_focus_codes: 9.9.9 not in the national monthly data",
         ),
         (
-            {"covid_municipal_pre_start": 2015, "covid_municipal_pre_end": 2020},
+            {"covid_municipal_pre_years": [2015, 2020]},
             "ending before 2020 (the first COVID-19 phase)",
         ),
         # series years against the data

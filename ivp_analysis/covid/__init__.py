@@ -132,7 +132,7 @@ def analyse(
     focus: list[str] | tuple[str, ...] = (),
     min_monthly_count: float = 100.0,
     sensitivity_pre_start: str = "2015-01",
-    municipal_pre_years: tuple[int, int] = (2012, 2019),
+    municipal_pre_years: tuple[int, int] | list[int] = (2012, 2019),
     inputs: list[str] | tuple[str, ...] = (),
 ) -> CovidAnalysis:
     """Run the COVID-19 chapter for one municipality: national and municipal counterfactuals.
@@ -151,7 +151,7 @@ def analyse(
         Minimum mean number of crimes a month in the pre-period for a national model.
     sensitivity_pre_start : str
         Later start of the pre-period in the sensitivity analysis.
-    municipal_pre_years : (int, int)
+    municipal_pre_years : (int, int) or list of two int
         First and last year of the municipal pre-period; the evaluated years are the calendar
         years of the measures (:func:`~ivp_analysis.covid.phases.measure_years`).
     inputs : list of str
@@ -164,6 +164,8 @@ def analyse(
     """
     phases = load_phases()
     eval_years = measure_years(phases)
+    first_pre, last_pre = (int(y) for y in municipal_pre_years)
+    municipal_pre_years = (first_pre, last_pre)
     check_municipal_pre_period(*municipal_pre_years, eval_years[0])
     monthly = datasets.get("national_monthly_crime", inputs)
     national = _national_part(

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ivp_analysis.refs import SOURCE_COLUMNS
 from ivp_analysis.errors import ParameterError
+from ivp_analysis.refs import SOURCE_COLUMNS
 from ivp_analysis.trends.inputs import SMALL_COUNT, UNKNOWN_MUNICIPALITY, median_counts
 from ivp_analysis.vocab import (
     PEERS_ADDED_NL,

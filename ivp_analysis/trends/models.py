@@ -15,9 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ivp_analysis import cache
+from ivp_analysis import cache, refs
 from ivp_analysis.moments import PANDEMIC_YEARS
-from ivp_analysis import refs
 from ivp_analysis.refs import SOURCE_COLUMNS
 from ivp_analysis.stats import quasipoisson as qp
 from ivp_analysis.stats import quasitrend as qt
