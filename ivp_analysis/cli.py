@@ -60,6 +60,49 @@ def _add_report(sub) -> None:
         action="store_true",
         help="also print report.pdf next to index.html with headless Chromium",
     )
+    _add_data_options(r)
+
+
+def _add_data_options(r) -> None:  # noqa: ANN001
+    """Add the options that add files to the shipped data (``inputs``)."""
+    r.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a file or snapshot folder to add to the shipped data (its figures win); repeat "
+        "for several; added after the 'inputs' of a parameter file",
+    )
+    r.add_argument(
+        "--data",
+        choices=("shipped", "fetched"),
+        default="shipped",
+        help="'fetched' also adds the newest snapshot of each table fetched with 'ivp fetch' "
+        "(before any --input)",
+    )
+    r.add_argument(
+        "--fetched-dir",
+        default=None,
+        metavar="DIR",
+        help="where 'ivp fetch' wrote its snapshots (default: data/fetched; 'ivp fetch --out')",
+    )
+
+
+def added_inputs(args: argparse.Namespace) -> list[str]:
+    """Return the inputs the command line adds: the newest fetched snapshots, then ``--input``."""
+    out: list[str] = []
+    if args.data == "fetched":
+        from ivp_analysis import fetch
+
+        root = Path(args.fetched_dir) if args.fetched_dir else fetch.FETCHED_DIR
+        snapshots = fetch.newest_snapshots(root)
+        if not snapshots:
+            raise ParameterError(
+                f"--data fetched: no snapshot in {root}; fetch the tables first, e.g. "
+                "ivp fetch --municipality GM1926"
+            )
+        out += [str(p) for p in snapshots.values()]
+    return out + list(args.input)
 
 
 def _add_verify(sub) -> None:
@@ -178,6 +221,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from ivp_analysis.report import DEFAULT_CELL_TIMEOUT, load_params_for_cli, run_report
 
     given = load_params_for_cli(args.params, _overrides(args))
+    extra = added_inputs(args)
+    if extra:
+        given["inputs"] = [*given.get("inputs", []), *extra]
     run_report(
         given,
         Path(args.out),

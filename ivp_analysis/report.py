@@ -248,7 +248,7 @@ def _assemble(
     """Write index.html, parameters.yaml, report.pdf (when asked) and the manifest into ``stage``."""
     results = sorted((stage / "results").glob("*.csv"))
     executed = [stage / "notebooks" / nb.name for nb in notebooks]
-    vintage = manifest.data_vintage()
+    vintage = manifest.data_vintage(params.get("inputs", []))
     progress(f"rendering index.html ({len(results)} result tables)")
     _render(params, executed, stage, started, vintage)
     _write_params_file(params, stage / "parameters.yaml")
