@@ -138,6 +138,17 @@ class Inputs:
     cbs_totals: pd.DataFrame  # CBS 83648NED 0.0.0, non-existing municipalities dropped
     plan: pd.DataFrame  # the plan's printed figures
     names: dict[str, str] = field(default_factory=dict)  # municipality code -> name
+    buurt_crime: pd.DataFrame = field(default_factory=pd.DataFrame)  # buurt and wijk figures
+    buurt_population: pd.DataFrame = field(default_factory=pd.DataFrame)  # inhabitants per buurt
+    added: pd.DataFrame = field(default_factory=pd.DataFrame)  # every figure of added inputs
+
+    def municipal_figures(self) -> pd.DataFrame:
+        """Return the municipal figures a buurt sum is held against: added, police, plan."""
+        frames = [f for f in (self.added, self.crime, self.plan) if len(f)]
+        cols = ["region", "code", "period", "value", "source", "file"]
+        if not frames:
+            return pd.DataFrame(columns=cols)
+        return pd.concat([f[cols] for f in frames if set(cols) <= set(f)], ignore_index=True)
 
     @property
     def years(self) -> tuple[int, int]:
@@ -172,6 +183,9 @@ def load_inputs(given: Sequence[str] = ()) -> Inputs:
         ),
         plan=yearly(datasets.get("plan_figures", given)),
         names=dict(sorted(zip(known["region"], known["region_name"], strict=True))),
+        buurt_crime=datasets.get("buurt_crime_2023", given),
+        buurt_population=datasets.get("buurt_population_2024", given),
+        added=datasets.added_figures(given),
     )
 
 
