@@ -169,7 +169,29 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("params", help="list the report parameters with their types and defaults")
     _fetch_parser(sub)
+    _trace_parser(sub)
     return p
+
+
+def _trace_parser(sub) -> None:  # noqa: ANN001
+    t = sub.add_parser(
+        "trace",
+        help="follow one row of a result table back to the raw cells it was computed from",
+    )
+    t.add_argument("report", help="a report folder, e.g. reports/GM1926/tussenevaluatie-2024")
+    t.add_argument("table", help="a result table, e.g. indicators (results/indicators.csv)")
+    t.add_argument(
+        "row",
+        help="the row: its number (1 = the first row under the header) or column=value pairs, "
+        "e.g. indicator_id=woninginbraak or region=GM1926,code=1.1.1,year=2023",
+    )
+
+
+def _cmd_trace(args: argparse.Namespace) -> int:
+    from ivp_analysis.trace import format_trace, trace
+
+    print(format_trace(trace(args.report, args.table, args.row)))
+    return 0
 
 
 def _fetch_parser(sub) -> None:  # noqa: ANN001
@@ -447,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         "load": _cmd_load,
         "params": _cmd_params,
         "fetch": _cmd_fetch,
+        "trace": _cmd_trace,
     }
     try:
         return handlers[args.command](args)
