@@ -453,7 +453,10 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     settings = fetch.Settings(base_url=args.base_url, timeout=args.timeout, retries=args.retries)
     if args.out:
         settings.out = Path(args.out)
-    for snapshot in fetch.run([t.strip() for t in tables], regions, settings, dry_run=args.dry_run):
+    chosen = [t.strip() for t in tables]
+    for snapshot in fetch.run(
+        chosen, regions, settings, dry_run=args.dry_run, skip_empty=not args.tables
+    ):
         print(snapshot)
     return 0
 
