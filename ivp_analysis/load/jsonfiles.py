@@ -91,6 +91,7 @@ def _read_47018_json(ctx: Ctx, doc: dict) -> None:
                 raw=value,
                 _line=None,
                 _col=where,
+                _key=refs.json_key("population", region, year),
                 status="unknown",
                 source="CBS 70072ned",
                 note="",
