@@ -327,3 +327,27 @@ def test_the_data_overview_has_no_moment_but_a_report_still_takes_one():
     assert "00_data_overview.ipynb" not in specs["moment"].notebooks
     assert "01_crime_trends.ipynb" in specs["moment"].notebooks
     assert validate({"moment": "eindevaluatie-2026"}, specs)["moment"] == "eindevaluatie-2026"
+
+
+def test_inputs_are_checked_and_recorded_relative_to_the_repository(tmp_path, monkeypatch):
+    from ivp_analysis.errors import InputFileError
+    from ivp_analysis.params import normalise_input
+    from ivp_analysis.paths import ROOT
+
+    specs = {**SPECS, "inputs": ParamSpec("inputs", "list", [], "", ("00.ipynb",))}
+    fixture = "tests/fixtures/formats/politie_tabel_47013_totaal.csv"
+    # from another folder: found in the repository, recorded relative to it
+    monkeypatch.chdir(tmp_path)
+    assert validate({"inputs": [fixture]}, specs)["inputs"] == [fixture]
+    assert normalise_input(str(ROOT / fixture)) == fixture
+    # a file outside the repository is recorded with its absolute path
+    outside = tmp_path / "download.csv"
+    outside.write_bytes((ROOT / fixture).read_bytes())
+    assert validate({"inputs": ["download.csv"]}, specs)["inputs"] == [str(outside)]
+    with pytest.raises(ParameterError, match="nope.csv not found"):
+        validate({"inputs": ["nope.csv"]}, specs)
+    with pytest.raises(ParameterError, match="is not a path"):
+        validate({"inputs": [3]}, specs)
+    bad = ROOT / "tests" / "fixtures" / "malformed" / "thousands_separator.csv"
+    with pytest.raises(InputFileError, match=r"thousands_separator.csv, line 2, column 'value'"):
+        validate({"inputs": [str(bad)]}, specs)
