@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ivp_analysis import cache, codes, paths
+from ivp_analysis.errors import ParameterError
 from ivp_analysis.load import load_table
 from ivp_analysis.vocab import KEPT_EMPTY
 
@@ -241,3 +242,45 @@ def meetings(
         }
     )
     return out[MEETING_COLUMNS].reset_index(drop=True)
+
+
+def normalise_input(text: object) -> str:
+    """Return how the parameters record an added input: relative to the repository, or absolute.
+
+    A relative path is looked up in the current folder first, then in the repository (where a
+    re-run by ``ivp verify`` finds the path the report recorded).
+
+    Raises
+    ------
+    ParameterError
+        When the entry is not a path or names nothing that exists.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ParameterError(
+            f"inputs: {text!r} is not a path; give files or snapshot folders, e.g. "
+            "--input data/fetched/47018NED-2026-11-30"
+        )
+    given = Path(text.strip()).expanduser()
+    for candidate in (given, paths.ROOT / given):
+        if candidate.exists():
+            return paths.portable(candidate)
+    where = " and ".join(dict.fromkeys(str(d) for d in (Path.cwd(), paths.ROOT)))
+    raise ParameterError(
+        f"inputs: {text} not found (looked in {where}); give an existing file or snapshot folder"
+    )
+
+
+def checked(given: Sequence[object]) -> list[str]:
+    """Return the inputs as the parameters record them, each found and read (before a run).
+
+    Raises
+    ------
+    ParameterError
+        For an entry that is not a path or names nothing that exists.
+    InputFileError
+        For a file ``load_table`` cannot read (it names the file, line and column).
+    """
+    found = [normalise_input(x) for x in given]
+    for path in found:
+        read_input(path)
+    return found

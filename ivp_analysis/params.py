@@ -554,39 +554,10 @@ def _covid_municipal_years(p: dict, given: Mapping, data: DataFacts) -> dict:
     return {"covid_municipal_pre_years": [first, last]}
 
 
-def normalise_input(text: object) -> str:
-    """Return how the parameters record an added input: relative to the repository, or absolute.
-
-    A relative path is looked up in the current folder first, then in the repository (where a
-    re-run by ``ivp verify`` finds the path the report recorded).
-
-    Raises
-    ------
-    ParameterError
-        When the entry is not a path or names nothing that exists.
-    """
-    if not isinstance(text, str) or not text.strip():
-        raise ParameterError(
-            f"inputs: {text!r} is not a path; give files or snapshot folders, e.g. "
-            "--input data/fetched/47018NED-2026-11-30"
-        )
-    given = Path(text.strip()).expanduser()
-    for candidate in (given, paths.ROOT / given):
-        if candidate.exists():
-            return paths.portable(candidate)
-    where = " and ".join(dict.fromkeys(str(d) for d in (Path.cwd(), paths.ROOT)))
-    raise ParameterError(
-        f"inputs: {text} not found (looked in {where}); give an existing file or snapshot folder"
-    )
-
-
 def _inputs(p: dict, given: Mapping, data: DataFacts) -> dict:
-    from ivp_analysis.inputs import read_input
+    from ivp_analysis.inputs import checked  # reads the files: imported only when needed
 
-    found = [normalise_input(x) for x in p["inputs"]]
-    for path in found:
-        read_input(path)  # InputFileError names the file, line and column (exit 2)
-    return {"inputs": found}
+    return {"inputs": checked(p["inputs"])}
 
 
 #: Every value check, in the order they run (the municipality first: later messages name it).

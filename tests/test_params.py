@@ -331,7 +331,7 @@ def test_the_data_overview_has_no_moment_but_a_report_still_takes_one():
 
 def test_inputs_are_checked_and_recorded_relative_to_the_repository(tmp_path, monkeypatch):
     from ivp_analysis.errors import InputFileError
-    from ivp_analysis.params import normalise_input
+    from ivp_analysis.inputs import normalise_input
     from ivp_analysis.paths import ROOT
 
     specs = {**SPECS, "inputs": ParamSpec("inputs", "list", [], "", ("00.ipynb",))}
