@@ -127,7 +127,8 @@ def _cached(name: str) -> pd.DataFrame:
     # Parsed tables are kept on disk, keyed on the bytes of the file, the code lists and the
     # package's source: a changed input or loader is parsed again (see ivp_analysis.cache).
     path = path_of(name)
-    k = cache.key(files=[path, *codes.reference_files()])
+    # the path is in the key too: every row names its file (``file``), relative to the project
+    k = cache.key(files=[path, *codes.reference_files()], extra=paths.relative_to_root(path))
     return cache.cached("tables", k, lambda: load_table(path))
 
 

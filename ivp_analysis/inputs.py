@@ -83,9 +83,13 @@ def _freq(p: pd.Period) -> str:
 
 
 def read_input(path: str | Path) -> pd.DataFrame:
-    """Read one added file or folder into the tidy frame (parsed once per content, see ``cache``)."""
+    """Read one added file or folder into the tidy frame (parsed once per content, see ``cache``).
+
+    The key holds the path too: the frame names its file in every row (``file``), so a copy of
+    the same bytes elsewhere is parsed again rather than named by the first copy's path.
+    """
     p = paths.resolve_input(path)
-    k = cache.key(files=[p, *codes.reference_files()], extra="input")
+    k = cache.key(files=[p, *codes.reference_files()], extra=("input", paths.portable(p)))
     return cache.cached("tables", k, lambda: load_table(p))
 
 

@@ -55,8 +55,8 @@ def inputs_table(result: Overview) -> pd.DataFrame:
     ...     "rows": 9, "regions": 3, "first_period": "2022", "last_period": "2024",
     ...     "provisional": "2024", "published": "", "retrieved": ""}])
     >>> inputs_table(Overview("GM1", "X", pd.DataFrame(), pd.DataFrame(), vintages=v,
-    ...                       inputs=("x/data.csv",))).iloc[0].tolist()
-    ['x/data.csv', 'politie-download-table', '–', 9, 3, '2022 t/m 2024', '2024', '–', '–']
+    ...                       inputs=("x/data.csv",))).iloc[0].astype(str).tolist()
+    ['x/data.csv', 'politie-download-table', '–', '9', '3', '2022 t/m 2024', '2024', '–', '–']
     """
     v = result.vintages
     if v.empty:

@@ -154,8 +154,8 @@ def analyse(
     Examples
     --------
     >>> r = analyse("GM1926", "tussenevaluatie-2024")
-    >>> r.moment.base_year, r.moment.eval_year, r.moment.last_year, len(r.result_tables)
-    (2022, 2023, 2023, 4)
+    >>> r.moment.base_year, r.moment.eval_year, r.moment.last_year, list(r.result_tables)[-1]
+    (2022, 2023, 2023, 'wijken')
     """
     data = data if data is not None else load_inputs(inputs)
     m = moments.resolve(

@@ -88,7 +88,13 @@ def test_one_call_gives_every_result_table(result):
     assert result.name == "Pijnacker-Nootdorp"
     assert (result.moment.first_year, result.moment.last_year) == (2012, 2023)
     assert (result.moment.base_year, result.moment.eval_year) == (2022, 2023)
-    assert list(result.result_tables) == ["trends", "trend_models", "benchmark", "reconciliation"]
+    assert list(result.result_tables) == [
+        "trends",
+        "trend_models",
+        "benchmark",
+        "reconciliation",
+        "wijken",  # Pijnacker-Nootdorp's 2023 buurt figures are shipped
+    ]
     own = result.table[result.table["region"] == "GM1926"]
     assert set(result.table["region"]) == {"GM1926", "NL"}
     assert own["base_year"].dropna().eq(2022).all()
