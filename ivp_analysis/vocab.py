@@ -234,8 +234,8 @@ MODEL_REASON_NL: dict[str, str] = {
 #: Why an added figure does not replace a shipped value (``reason`` of data_overrides.csv).
 KEPT_CBS = "CBS 83648NED telt zelf en rondt af op 5: blijft een eigen reeks"
 KEPT_PLAN = (
-    "het plan zoals gedrukt blijft staan (de aansluiting toetst het); de indicatoren gebruiken "
-    "het toegevoegde cijfer"
+    "het plan zoals gedrukt blijft staan (de aansluiting toetst het); een indicator met het plan "
+    "als bron gebruikt het toegevoegde cijfer"
 )
 KEPT_EMPTY = "leeg in het toegevoegde bestand: het meegeleverde cijfer blijft staan"
 #: The ``dataset`` of an added figure that lays over no shipped data set (data_availability.csv).
