@@ -257,17 +257,14 @@ def _source_lines(tr: Trace) -> list[str]:
     lines = []
     for s in tr.sources:
         lines.append(f"   {s.file}  [{s.state}]")
-        many = (
-            f" ({s.n_cells} cells, sum {s.total:g})"
-            if s.n_cells > 1 and s.total is not None
-            else ""
-        )
+        many = f" ({s.n_cells} cells)" if s.n_cells > 1 else ""
         lines.append(f"     key {s.pattern}{many}")
         for c in s.cells:
             lines += _raw_lines(c)
             lines.append(_tidy_line(c.tidy))
         if s.n_cells > len(s.cells):
-            lines.append(f"      ... and {s.n_cells - len(s.cells)} more cells")
+            total = f" (the {s.n_cells} cells sum to {s.total:g})" if s.total is not None else ""
+            lines.append(f"      ... and {s.n_cells - len(s.cells)} more cells{total}")
     return lines
 
 
