@@ -60,6 +60,49 @@ def _add_report(sub) -> None:
         action="store_true",
         help="also print report.pdf next to index.html with headless Chromium",
     )
+    _add_data_options(r)
+
+
+def _add_data_options(r) -> None:  # noqa: ANN001
+    """Add the options that add files to the shipped data (``inputs``)."""
+    r.add_argument(
+        "--input",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a file or snapshot folder to add to the shipped data (its figures win); repeat "
+        "for several; added after the 'inputs' of a parameter file",
+    )
+    r.add_argument(
+        "--data",
+        choices=("shipped", "fetched"),
+        default="shipped",
+        help="'fetched' also adds the newest snapshot of each table fetched with 'ivp fetch' "
+        "(before any --input)",
+    )
+    r.add_argument(
+        "--fetched-dir",
+        default=None,
+        metavar="DIR",
+        help="where 'ivp fetch' wrote its snapshots (default: data/fetched; 'ivp fetch --out')",
+    )
+
+
+def added_inputs(args: argparse.Namespace) -> list[str]:
+    """Return the inputs the command line adds: the newest fetched snapshots, then ``--input``."""
+    out: list[str] = []
+    if args.data == "fetched":
+        from ivp_analysis import fetch
+
+        root = Path(args.fetched_dir) if args.fetched_dir else fetch.FETCHED_DIR
+        snapshots = fetch.newest_snapshots(root)
+        if not snapshots:
+            raise ParameterError(
+                f"--data fetched: no snapshot in {root}; fetch the tables first, e.g. "
+                "ivp fetch --municipality GM1926"
+            )
+        out += [str(p) for p in snapshots.values()]
+    return out + list(args.input)
 
 
 def _add_verify(sub) -> None:
@@ -126,7 +169,29 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("params", help="list the report parameters with their types and defaults")
     _fetch_parser(sub)
+    _trace_parser(sub)
     return p
+
+
+def _trace_parser(sub) -> None:  # noqa: ANN001
+    t = sub.add_parser(
+        "trace",
+        help="follow one row of a result table back to the raw cells it was computed from",
+    )
+    t.add_argument("report", help="a report folder, e.g. reports/GM1926/tussenevaluatie-2024")
+    t.add_argument("table", help="a result table, e.g. indicators (results/indicators.csv)")
+    t.add_argument(
+        "row",
+        help="the row: its number (1 = the first row under the header) or column=value pairs, "
+        "e.g. indicator_id=woninginbraak or region=GM1926,code=1.1.1,year=2023",
+    )
+
+
+def _cmd_trace(args: argparse.Namespace) -> int:
+    from ivp_analysis.trace import format_trace, trace
+
+    print(format_trace(trace(args.report, args.table, args.row)))
+    return 0
 
 
 def _fetch_parser(sub) -> None:  # noqa: ANN001
@@ -178,6 +243,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from ivp_analysis.report import DEFAULT_CELL_TIMEOUT, load_params_for_cli, run_report
 
     given = load_params_for_cli(args.params, _overrides(args))
+    extra = added_inputs(args)
+    if extra:
+        given["inputs"] = [*given.get("inputs", []), *extra]
     run_report(
         given,
         Path(args.out),
@@ -385,7 +453,10 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     settings = fetch.Settings(base_url=args.base_url, timeout=args.timeout, retries=args.retries)
     if args.out:
         settings.out = Path(args.out)
-    for snapshot in fetch.run([t.strip() for t in tables], regions, settings, dry_run=args.dry_run):
+    chosen = [t.strip() for t in tables]
+    for snapshot in fetch.run(
+        chosen, regions, settings, dry_run=args.dry_run, skip_empty=not args.tables
+    ):
         print(snapshot)
     return 0
 
@@ -401,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         "load": _cmd_load,
         "params": _cmd_params,
         "fetch": _cmd_fetch,
+        "trace": _cmd_trace,
     }
     try:
         return handlers[args.command](args)

@@ -1,18 +1,25 @@
-"""The shipped data sets by name: one place that knows which file holds what.
+"""The data sets by name: one place that knows which file holds what, and what added inputs change.
 
-Notebooks ask for ``municipal_crime()`` or ``plan_figures()`` instead of paths, and the
-report manifest hashes every file listed in ``SHIPPED``.
+Notebooks ask for ``municipal_crime()`` or ``get("plan_figures")`` instead of paths, and the
+report manifest hashes every file listed in ``SHIPPED``. Every reader takes ``inputs``: the files
+or snapshot folders a report adds (its ``inputs`` parameter). They are laid over each data set
+within its :data:`SCOPES` entry (an added figure wins for the same region, code and period) and
+:func:`overrides` lists every shipped value an added one met; an analysis never reads an added
+file any other way.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from ivp_analysis import cache, codes, paths
+from ivp_analysis import cache, codes, inputs, paths
+from ivp_analysis.inputs import Scope
 from ivp_analysis.load import load_table
+from ivp_analysis.vocab import KEPT_CBS, KEPT_PLAN
 
 #: Data set name -> (path relative to the data folder, description in Dutch for reports).
 SHIPPED: dict[str, tuple[str, str]] = {
@@ -72,6 +79,36 @@ SHIPPED: dict[str, tuple[str, str]] = {
 }
 
 
+#: Which added figures lay over each data set (:class:`ivp_analysis.inputs.Scope`); ``None``:
+#: none do, and :data:`KEPT` says why.
+SCOPES: dict[str, Scope | None] = {
+    "municipal_crime": Scope(("GM",), "Y", "own"),
+    "cbs_totals_2010_2020": None,
+    "cbs_totals_2022": None,
+    "population_jan1_2022": Scope(("GM", "NL"), "Y", ("population_jan1",)),
+    "national_monthly_crime": Scope(("NL",), "M", "own"),
+    "national_population_monthly": Scope(("NL",), "", "own"),
+    "national_annual_crime": Scope(("NL",), "Y", "own"),
+    "national_annual_nuisance": Scope(("NL",), "Y", "own"),
+    "buurt_crime_2023": Scope(("WK", "BU"), "Y", "crime"),
+    "buurt_population_2024": Scope(("WK", "BU"), "Y", ("population_jan1",)),
+    "plan_figures": None,
+    "plan_surveys": None,
+    "plan_budget": None,
+}
+#: Why an added figure does not replace a value of a data set without scope (Dutch, for readers).
+KEPT: dict[str, str] = {
+    "cbs_totals_2010_2020": KEPT_CBS,
+    "cbs_totals_2022": KEPT_CBS,
+    "plan_figures": KEPT_PLAN,
+    "plan_surveys": KEPT_PLAN,
+    "plan_budget": KEPT_PLAN,
+}
+
+#: The ``inputs`` of a report: paths of added files or snapshot folders, in order.
+Inputs = Sequence[str]
+
+
 def path_of(name: str) -> Path:
     """Return the absolute path of a shipped data set.
 
@@ -90,35 +127,113 @@ def _cached(name: str) -> pd.DataFrame:
     # Parsed tables are kept on disk, keyed on the bytes of the file, the code lists and the
     # package's source: a changed input or loader is parsed again (see ivp_analysis.cache).
     path = path_of(name)
-    k = cache.key(files=[path, *codes.reference_files()])
+    # the path is in the key too: every row names its file (``file``), relative to the project
+    k = cache.key(files=[path, *codes.reference_files()], extra=paths.relative_to_root(path))
     return cache.cached("tables", k, lambda: load_table(path))
 
 
-def get(name: str) -> pd.DataFrame:
-    """Return a shipped data set as the tidy frame (a copy; the file is read once per process).
+@functools.cache
+def added(given: tuple[str, ...]) -> inputs.Added:
+    """Return the added inputs as one layer (read once per process; see :mod:`ivp_analysis.inputs`)."""
+    return inputs.load_added(given)
+
+
+def added_figures(given: Inputs = ()) -> pd.DataFrame:
+    """Return every figure of the added inputs (a later input wins), tidy, with an ``input`` column."""
+    return added(tuple(given)).data.copy()
+
+
+@functools.cache
+def _overlaid(name: str, given: tuple[str, ...]) -> pd.DataFrame:
+    shipped = _cached(name)
+    layer = added(given).data
+    return inputs.overlay(shipped, inputs.in_scope(layer, SCOPES[name], shipped))
+
+
+def get(name: str, given: Inputs = ()) -> pd.DataFrame:
+    """Return a data set as the tidy frame: shipped, with the added inputs laid over it.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SHIPPED`.
+    given : sequence of str
+        The report's ``inputs`` (files or snapshot folders); their figures within the data set's
+        :data:`SCOPES` entry replace or extend the shipped ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy (the files are read once per process).
 
     Examples
     --------
     >>> df = get("plan_budget")
     >>> df["value"].tolist()
     [95000.0, 190000.0, 190000.0, 190000.0]
+    >>> nl = get("national_annual_crime", ["tests/fixtures/formats/politie_tabel_47013_totaal.csv"])
+    >>> nl[(nl.code == "0.0.0")].tail(2)[["period", "value", "key"]].values.tolist()
+    [[Period('2023', 'Y-DEC'), 802043.0, 'line/7/#3'], [Period('2024', 'Y-DEC'), nan, 'line/7/#4']]
     """
-    return _cached(name).copy()
+    if name not in SHIPPED:
+        raise KeyError(f"unknown data set {name!r}; known: {', '.join(SHIPPED)}")
+    if not given:
+        return _cached(name).copy()
+    return _overlaid(name, tuple(given)).copy()
 
 
-def municipal_crime() -> pd.DataFrame:
+def overrides(given: Inputs = ()) -> pd.DataFrame:
+    """Return every shipped value an added figure meets: replaced, or kept and why.
+
+    One row per data set, region, code and period (:data:`ivp_analysis.inputs.MEETING_COLUMNS`),
+    in the order of :data:`SHIPPED`.
+
+    Examples
+    --------
+    >>> o = overrides(["tests/fixtures/formats/politie_tabel_47013_totaal.csv"])
+    >>> o[["dataset", "region", "period", "shipped_value", "added_value", "replaced"]].values.tolist()[:2]
+    [['cbs_totals_2022', 'GM1926', Period('2022', 'Y-DEC'), 1660.0, 1641.0, False], ['national_annual_crime', 'NL', Period('2022', 'Y-DEC'), 799895.0, 799895.0, True]]
+    """
+    layer = added(tuple(given)).data
+    frames = [
+        inputs.meetings(name, _cached(name), layer, SCOPES[name], KEPT.get(name, ""))
+        for name in SHIPPED
+    ]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=inputs.MEETING_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def outside_scopes(given: Inputs = ()) -> pd.DataFrame:
+    """Return the added figures that lay over no data set (only an indicator can use them)."""
+    layer = added(tuple(given)).data
+    if layer.empty:
+        return layer
+    taken = pd.Series(False, index=layer.index)
+    for name in SHIPPED:
+        taken[inputs.in_scope(layer, SCOPES[name], _cached(name)).index] = True
+    return layer[~taken].copy()
+
+
+def vintages(given: Inputs = ()) -> pd.DataFrame:
+    """Return one row per added input: format, table, rows, periods and publication dates."""
+    return added(tuple(given)).vintages.copy()
+
+
+def municipal_crime(given: Inputs = ()) -> pd.DataFrame:
     """Police 47018NED yearly counts per municipality (12 crime types), without population rows."""
-    df = get("municipal_crime")
+    df = get("municipal_crime", given)
     return df[~df["code"].str.startswith("population")].reset_index(drop=True)
 
 
-def municipal_population() -> pd.DataFrame:
+def municipal_population(given: Inputs = ()) -> pd.DataFrame:
     """CBS average population per municipality and year (``code == 'population_avg'``)."""
-    df = get("municipal_crime")
+    df = get("municipal_crime", given)
     return df[df["code"] == "population_avg"].reset_index(drop=True)
 
 
-def wijk_figures(municipality: str = "GM1926") -> pd.DataFrame:
+def wijk_figures(municipality: str = "GM1926", given: Inputs = ()) -> pd.DataFrame:
     """Return 2023 registered crime per wijk of a municipality from the shipped buurt data.
 
     Only Pijnacker-Nootdorp (GM1926) has shipped buurt figures; another municipality gives an
@@ -132,7 +247,9 @@ def wijk_figures(municipality: str = "GM1926") -> pd.DataFrame:
     """
     from ivp_analysis.wijken import per_wijk
 
-    return per_wijk(get("buurt_crime_2023"), get("buurt_population_2024"), municipality)
+    return per_wijk(
+        get("buurt_crime_2023", given), get("buurt_population_2024", given), municipality
+    )
 
 
 def municipality_codes() -> dict[str, str]:

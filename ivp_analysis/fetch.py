@@ -32,17 +32,24 @@ import json
 import os
 import shutil
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from ivp_analysis import paths
-from ivp_analysis.errors import IvpError
 from ivp_analysis.hashing import sha256_file
+from ivp_analysis.odata_http import (
+    FetchError,
+    Http,
+    NoRowsError,
+    Pages,
+    Retry,
+    parse_json,
+    prepared_url,
+    retrying,
+)
 
 #: Environment variable that overrides the API base URL (for tests: the replay server).
 ENV_BASE = "IVP_ODATA_BASE"
@@ -52,10 +59,6 @@ DEFAULT_BASES = {"CBS": "https://opendata.cbs.nl", "Politie": "https://dataderde
 FETCHED_DIR = paths.DATA_DIR / "fetched"
 _FEED = "ODataFeed/odata"
 _MAX_PAGES = 2000
-
-
-class FetchError(IvpError):
-    """A download failed; nothing was published (the message says why and what to do)."""
 
 
 @dataclass(frozen=True)
@@ -164,102 +167,6 @@ def region_filter(dim: str, geo_type: str, regions: list[str] | None, level: str
     return parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")"
 
 
-def _prepared_url(url: str, params: dict[str, str]) -> str:
-    import requests
-
-    return str(requests.Request("GET", url, params=params).prepare().url)
-
-
-# --------------------------------------------------------------------------- HTTP
-
-
-class _Http:
-    """GET JSON with retries; every failure becomes a FetchError that says what happened."""
-
-    def __init__(self, settings: Settings) -> None:
-        import requests
-
-        self.settings = settings
-        self.session = requests.Session()
-
-    def get_json(self, url: str, what: str) -> dict:
-        return _retrying(self.settings, what, url, lambda: self._get_once(url, what))
-
-    def _get_once(self, url: str, what: str) -> dict:
-        r = self.session.get(url, timeout=self.settings.timeout)
-        if r.status_code >= 500:
-            raise _Retry(f"server error {r.status_code}")
-        if r.status_code >= 400:
-            raise FetchError(f"{what}: the server refused {url} with {r.status_code} {r.reason}")
-        r.encoding = "utf-8"
-        return _parse_json(r.text, what, url, r.headers.get("Content-Type", ""))
-
-
-class _Retry(Exception):
-    """A failure worth another try (time-out, connection reset, 5xx, cut-off JSON)."""
-
-
-def _parse_json(text: str, what: str, url: str, content_type: str = "") -> dict:
-    head = text.lstrip()[:200].lower()
-    if "html" in content_type.lower() or head.startswith(("<!doctype", "<html")):
-        title = (
-            text.split("<title>", 1)[-1].split("</title>", 1)[0][:80] if "<title>" in text else ""
-        )
-        raise FetchError(
-            f"{what}: the server answered {url} with an HTML page ({title.strip() or 'no title'}), "
-            "not OData JSON: the API may be down or the URL wrong (check --base-url)"
-        )
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _Retry(
-            f"invalid or truncated JSON ({exc.msg} at character {exc.pos} of {len(text)})"
-        ) from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("value"), list):
-        raise FetchError(f"{what}: {url} is not an OData page (no 'value' list)")
-    return doc
-
-
-def _retrying(settings: Settings, what: str, url: str, call: Callable[[], dict]) -> dict:
-    import requests
-
-    delay = settings.backoff
-    for attempt in range(1, settings.retries + 2):
-        try:
-            return call()
-        except (_Retry, requests.Timeout, requests.ConnectionError) as exc:
-            reason = _reason(exc)
-            if attempt > settings.retries:
-                if isinstance(exc, requests.ConnectionError) and not isinstance(
-                    exc, requests.Timeout
-                ):
-                    raise FetchError(
-                        f"{what}: cannot reach {urlsplit(url).netloc} ({reason}); are you "
-                        "offline? Nothing was written; run the same command again when online "
-                        "(a paged download resumes where it stopped)"
-                    ) from None
-                raise FetchError(
-                    f"{what}: gave up after {attempt} tries on {url}: {reason}. Nothing was "
-                    "published; run the command again to resume"
-                ) from None
-            settings.progress(
-                f"  {what}: {reason}; retrying in {delay:g} s ({attempt}/{settings.retries})"
-            )
-            time.sleep(delay)
-            delay *= 2
-    raise AssertionError("unreachable")
-
-
-def _reason(exc: Exception) -> str:
-    import requests
-
-    if isinstance(exc, requests.Timeout):
-        return "time-out"
-    if isinstance(exc, requests.ConnectionError):
-        return "connection failed"
-    return str(exc)
-
-
 # --------------------------------------------------------------------------- cbsodata
 
 
@@ -295,7 +202,7 @@ def _meta(settings: Settings, spec: TableSpec, name: str) -> list[dict]:
                 cause = exc.__cause__
                 status = getattr(getattr(cause, "response", None), "status_code", 0) or 0
                 if status >= 500:
-                    raise _Retry(f"server error {status}") from None
+                    raise Retry(f"server error {status}") from None
                 if status == 404:
                     raise FetchError(
                         f"{what}: {url} does not exist (404): check the table id and catalogue"
@@ -304,9 +211,9 @@ def _meta(settings: Settings, spec: TableSpec, name: str) -> list[dict]:
             except json.JSONDecodeError:
                 # cbsodata parsed the body itself: ask once more to say what it was
                 r = requests.get(url, timeout=settings.timeout)
-                return _parse_json(r.text, what, url, r.headers.get("Content-Type", ""))
+                return parse_json(r.text, what, url, r.headers.get("Content-Type", ""))
 
-    return _retrying(settings, what, url, call)["value"]
+    return retrying(settings, what, url, call)["value"]
 
 
 # --------------------------------------------------------------------------- plan
@@ -373,81 +280,14 @@ def plan_table(
     if spec.topics:
         params["$select"] = ",".join([d["Key"] for d in dims] + list(spec.topics))
     root = f"{base}/{_FEED}/{spec.table}"
-    data_url = _prepared_url(f"{root}/TypedDataSet", params)
+    data_url = prepared_url(f"{root}/TypedDataSet", params)
     region_url = None
     if geo:
         key_filter = region_filter("Key", geo["Type"], regions, spec.level)
-        region_url = _prepared_url(
+        region_url = prepared_url(
             f"{root}/{geo['Key']}", {"$format": "json", "$filter": key_filter}
         )
     return TablePlan(spec, base, dims, topics, geo, flt, data_url, region_url)
-
-
-# --------------------------------------------------------------------------- paging
-
-
-class _Pages:
-    """Download a paged OData list into a staging folder, resuming a previous attempt."""
-
-    def __init__(self, http: _Http, stage: Path, what: str, settings: Settings) -> None:
-        self.http, self.stage, self.what, self.settings = http, stage, what, settings
-        self.state_file = stage / "state.json"
-
-    def fetch(self, first_url: str) -> list[dict]:
-        state: dict[str, Any] = {
-            "first": first_url,
-            "next": first_url,
-            "pages": 0,
-            "rows": 0,
-            "seen": [],
-        }
-        if self.state_file.exists():
-            old = json.loads(self.state_file.read_text())
-            if old.get("first") == first_url:
-                state = old
-                if state["next"]:
-                    self.settings.progress(
-                        f"  {self.what}: resuming after page {state['pages']} ({state['rows']} rows)"
-                    )
-        while state["next"]:
-            url = state["next"]
-            if state["pages"] >= self.settings.page_limit:
-                raise FetchError(
-                    f"{self.what}: more than {self.settings.page_limit} pages; stopped"
-                )
-            doc = self.http.get_json(url, f"{self.what} page {state['pages'] + 1}")
-            nxt = doc.get("odata.nextLink")
-            if nxt and _norm_url(nxt) in {_norm_url(u) for u in [*state["seen"], url]}:
-                raise FetchError(
-                    f"{self.what}: page loop: page {state['pages'] + 1} links back to {nxt}, "
-                    "which was already fetched; the server is misbehaving, nothing was published"
-                )
-            state["pages"] += 1
-            _write_json(self.stage / f"page-{state['pages']:05d}.json", doc["value"])
-            state["rows"] += len(doc["value"])
-            state["seen"].append(url)
-            state["next"] = nxt
-            _write_json(self.state_file, state)
-            self.settings.progress(f"  {self.what}: page {state['pages']}, {state['rows']} rows")
-        rows: list[dict] = []
-        for i in range(1, state["pages"] + 1):
-            rows += json.loads((self.stage / f"page-{i:05d}.json").read_text())
-        return rows
-
-
-def _norm_url(url: str) -> tuple:
-    """Return a URL as (path, sorted decoded parameters), so that two spellings compare equal."""
-    from urllib.parse import parse_qsl
-
-    parts = urlsplit(url)
-    return parts.path.rstrip("/").lower(), tuple(sorted(parse_qsl(parts.query)))
-
-
-def _write_json(path: Path, obj: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False))
-    os.replace(tmp, path)
 
 
 # --------------------------------------------------------------------------- snapshot
@@ -520,7 +360,7 @@ def fetch_table(spec: TableSpec, regions: list[str] | None, settings: Settings) 
     import cbsodata
 
     what = spec.table
-    http = _Http(settings)
+    http = Http(settings)
     info = _meta(settings, spec, "TableInfos")
     props = _meta(settings, spec, "DataProperties")
     plan = plan_table(spec, regions, settings, props)
@@ -536,16 +376,16 @@ def fetch_table(spec: TableSpec, regions: list[str] | None, settings: Settings) 
     for d in plan.dims:
         if d is plan.geo:
             assert plan.region_list_url
-            pairs = _Pages(http, stage / "regions", f"{what} {d['Key']}", settings).fetch(
+            pairs = Pages(http, stage / "regions", f"{what} {d['Key']}", settings).fetch(
                 plan.region_list_url
             )
         else:
             pairs = _meta(settings, spec, d["Key"])
         files[f"{d['Key']}.csv"] = _csv_bytes(pairs)
-    rows = _Pages(http, stage / "data", f"{what} TypedDataSet", settings).fetch(plan.data_url)
+    rows = Pages(http, stage / "data", f"{what} TypedDataSet", settings).fetch(plan.data_url)
     if not rows:
         shutil.rmtree(stage, ignore_errors=True)
-        raise FetchError(
+        raise NoRowsError(
             f"{what}: the filter {plan.filter} matched no rows: the table holds no figures for "
             "these regions (nothing was written)"
         )
@@ -639,10 +479,14 @@ def run(
     *,
     dry_run: bool = False,
     catalogs: dict[str, str] | None = None,
+    skip_empty: bool = False,
 ) -> list[Path]:
     """Fetch ``tables`` for ``regions`` (None: every municipality); return the new snapshots.
 
-    With ``dry_run`` print the exact requests instead and return nothing.
+    With ``dry_run`` print the exact requests instead and return nothing. With ``skip_empty`` a
+    table without figures for the regions is reported (``settings.progress``) and skipped, as
+    long as another table gives a snapshot: the default set of tables holds some (47021NED) that
+    may have no municipal figures.
     """
     specs = []
     for t in tables:
@@ -659,4 +503,15 @@ def run(
             for url in plan_table(spec, regions, settings, None).requests():
                 print(f"GET {url}")
         return []
-    return [fetch_table(spec, regions, settings) for spec in specs]
+    if not skip_empty:
+        return [fetch_table(spec, regions, settings) for spec in specs]
+    written, empty = [], []
+    for spec in specs:
+        try:
+            written.append(fetch_table(spec, regions, settings))
+        except NoRowsError as exc:
+            empty.append(exc)
+            settings.progress(f"skipped: {exc}")
+    if not written and empty:
+        raise empty[0]
+    return written

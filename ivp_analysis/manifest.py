@@ -17,10 +17,11 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from ivp_analysis import paths
+from ivp_analysis import paths, tables
 from ivp_analysis._version import __version__
 from ivp_analysis.hashing import package_sha256 as code_sha256
 from ivp_analysis.hashing import sha256_file
+from ivp_analysis.vocab import ADDED_DATASET
 
 #: Packages whose versions go into every manifest.
 KEY_PACKAGES = (
@@ -39,16 +40,39 @@ KEY_PACKAGES = (
     "jinja2",
     "pyyaml",
 )
-#: Version 2 adds ``report_files`` and ``reproducible.data_vintage``.
-MANIFEST_VERSION = 2
+#: Version 2 adds ``report_files`` and ``reproducible.data_vintage``; version 3 the added
+#: inputs (hashed in ``reproducible.inputs``, named in ``reproducible.added_inputs``) and
+#: ``reproducible.tables`` (the functions that made each result table).
+MANIFEST_VERSION = 3
 #: The files of a report folder besides the result tables, in the order they are listed.
 REPORT_FILES = ("index.html", "parameters.yaml", "report.pdf")
 
 
+#: Sub-folder of the data folder with ``ivp fetch`` snapshots: an input only when a report adds one.
+FETCHED = "fetched"
+
+
 def input_files(data_dir: Path | None = None) -> list[Path]:
-    """Return every input file the reports can read: all files under the data folder."""
+    """Return every input file the reports read without being asked: all files under the data
+    folder except the fetched snapshots (a report that adds one lists it in its ``inputs``)."""
     d = data_dir or paths.DATA_DIR
-    return sorted(p for p in d.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in d.rglob("*")
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.relative_to(d).parts[0] != FETCHED
+        and not any(part.startswith(".") for part in p.relative_to(d).parts)
+    )
+
+
+def added_files(inputs: list[str] | tuple[str, ...]) -> list[Path]:
+    """Return every file of the report's added inputs (each file of a snapshot folder)."""
+    out: list[Path] = []
+    for given in inputs:
+        p = paths.resolve_input(given)
+        out += sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+    return out
 
 
 def file_entries(files: list[Path]) -> list[dict]:
@@ -135,11 +159,15 @@ def build(
             "the working tree had uncommitted changes: the commit alone does not describe the code"
         )
     lock = paths.LOCK_FILE
+    added = list(parameters.get("inputs") or [])
+    shipped = input_files()
+    extra = [f for f in added_files(added) if f not in set(shipped)]
     reproducible = {
         "package": {"name": "ivp-analysis", "version": __version__, "code_sha256": code_sha256()},
         "parameters": dict(sorted(parameters.items())),
         "notebooks": file_entries(notebooks),
-        "inputs": file_entries(input_files()),
+        "inputs": file_entries(shipped + extra),
+        "added_inputs": added,
         "lock_file": (
             {"path": paths.relative_to_root(lock), "sha256": sha256_file(lock)}
             if lock.exists()
@@ -156,7 +184,8 @@ def build(
             }
             for p in sorted(results)
         ],
-        "data_vintage": data_vintage() if vintage is None else vintage,
+        "data_vintage": data_vintage(added) if vintage is None else vintage,
+        "tables": tables.makers([p.stem for p in results]),
     }
     return {
         "manifest_version": MANIFEST_VERSION,
@@ -228,13 +257,14 @@ def source_name(description: str) -> str:
     return re.split(r"[:,]", description, maxsplit=1)[0].strip()
 
 
-def data_vintage() -> list[dict]:
-    """Return, per folder of shipped data, its sources, periods and dates.
+def data_vintage(added: list[str] | tuple[str, ...] = ()) -> list[dict]:
+    """Return, per folder of shipped data and per added input, its sources, periods and dates.
 
     One entry per folder of ``datasets.SHIPPED`` (in that order): ``folder``, ``sources``
     (short names such as ``Politie 47018NED``), ``first_period`` and ``last_period`` of the
     figures, ``provisional`` (periods marked provisional), and ``published`` and ``retrieved``
-    from the folder's ``PROVENANCE.md`` (``None`` where it names no such date).
+    from the folder's ``PROVENANCE.md`` (``None`` where it names no such date). Then one entry
+    per added input (:func:`added_vintage`).
     """
     from ivp_analysis import datasets
 
@@ -262,6 +292,31 @@ def data_vintage() -> list[dict]:
                 "last_period": str(ordered[-1]),
                 "provisional": sorted(entry["provisional"]),
                 **provenance_dates(text),
+            }
+        )
+    return out + added_vintage(added)
+
+
+def added_vintage(added: list[str] | tuple[str, ...]) -> list[dict]:
+    """Return the vintage entry of each added input, in the shape of :func:`data_vintage`.
+
+    A fetched snapshot gives its table, the table's ``Modified`` date and the retrieval date
+    (``PROVENANCE.json``); another file only its periods.
+    """
+    from ivp_analysis import datasets
+
+    out = []
+    for v in datasets.vintages(added).to_dict("records"):
+        name = v["table"] or Path(v["input"]).name
+        out.append(
+            {
+                "folder": v["input"],
+                "sources": [f"{ADDED_DATASET}: {name}"],
+                "first_period": v["first_period"],
+                "last_period": v["last_period"],
+                "provisional": [x for x in v["provisional"].split(", ") if x],
+                "published": v["published"] or None,
+                "retrieved": v["retrieved"] or None,
             }
         )
     return out

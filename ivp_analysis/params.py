@@ -534,21 +534,36 @@ def _covid_codes(p: dict, given: Mapping, data: DataFacts) -> None:
             )
 
 
-def _covid_municipal_years(p: dict, given: Mapping, data: DataFacts) -> None:
-    first, last = p["covid_municipal_pre_start"], p["covid_municipal_pre_end"]
+def _covid_municipal_years(p: dict, given: Mapping, data: DataFacts) -> dict:
+    years = p["covid_municipal_pre_years"]
+    try:
+        first, last = (int(y) for y in years)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"covid_municipal_pre_years = {years!r}: expected two years, the first and the last "
+            "of the municipal pre-period, e.g. [2012, 2019] (--set covid_municipal_pre_years="
+            "2012,2019)"
+        ) from None
     lo = data.years[0]
     covid_year = data.phases[0][1][:4]
     if not (lo <= first < last < int(covid_year)):
         raise ParameterError(
-            f"covid_municipal_pre_start/covid_municipal_pre_end = {first}-{last}: expected at "
-            f"least two years from {lo} (the first year of the data) ending before {covid_year} "
-            "(the first COVID-19 phase)"
+            f"covid_municipal_pre_years = {first}-{last}: expected at least two years from {lo} "
+            f"(the first year of the data) ending before {covid_year} (the first COVID-19 phase)"
         )
+    return {"covid_municipal_pre_years": [first, last]}
+
+
+def _inputs(p: dict, given: Mapping, data: DataFacts) -> dict:
+    from ivp_analysis.inputs import checked  # reads the files: imported only when needed
+
+    return {"inputs": checked(p["inputs"])}
 
 
 #: Every value check, in the order they run (the municipality first: later messages name it).
 CHECKS: tuple[Check, ...] = (
     Check(("municipality",), _municipality),
+    Check(("inputs",), _inputs),
     Check(("moment",), _moment),
     Check(("first_year",), _series_years),
     Check(("baseline",), _baseline),
@@ -557,7 +572,7 @@ CHECKS: tuple[Check, ...] = (
     Check((), _covid_levels),
     Check((), _covid_counts),
     Check((), _covid_codes),
-    Check(("covid_municipal_pre_start", "covid_municipal_pre_end"), _covid_municipal_years),
+    Check(("covid_municipal_pre_years",), _covid_municipal_years),
 )
 
 

@@ -35,3 +35,34 @@ def relative_to_root(path: str | Path) -> str:
         except ValueError:
             continue
     return p.as_posix()
+
+
+def portable(path: str | Path) -> str:
+    """Return how a report records an input path: relative to the repository when inside it.
+
+    A path outside the repository stays absolute; :func:`resolve_input` reads both back.
+
+    Examples
+    --------
+    >>> portable(ROOT / "data" / "fetched" / "47018NED-2026-11-30")
+    'data/fetched/47018NED-2026-11-30'
+    >>> portable("/elsewhere/download.csv")
+    '/elsewhere/download.csv'
+    """
+    p = Path(path).resolve()
+    try:
+        return p.relative_to(ROOT).as_posix()
+    except ValueError:
+        return p.as_posix()
+
+
+def resolve_input(path: str | Path) -> Path:
+    """Return the file or folder an input path names: absolute, or relative to the repository.
+
+    Examples
+    --------
+    >>> resolve_input("data/raw") == ROOT / "data" / "raw"
+    True
+    """
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else ROOT / p

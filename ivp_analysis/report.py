@@ -52,6 +52,9 @@ RESULT_DESCRIPTIONS = {
     "covid_municipal": "waargenomen tegenover verwacht in 2020 en 2021 per gemeente",
     "covid_national_years": "landelijke aantallen per soort en kalenderjaar rond COVID-19",
     "indicators": "evaluatie-indicatoren met peiljaar, evaluatiejaar, verandering en status",
+    "wijken": "aantallen en cijfers per 1.000 inwoners per wijk, uit buurtcijfers",
+    "data_inputs": "toegevoegde bestanden met hun editie (formaat, perioden, datums)",
+    "data_overrides": "meegeleverde cijfers waarvoor een toegevoegd bestand een cijfer heeft",
 }
 
 
@@ -248,7 +251,7 @@ def _assemble(
     """Write index.html, parameters.yaml, report.pdf (when asked) and the manifest into ``stage``."""
     results = sorted((stage / "results").glob("*.csv"))
     executed = [stage / "notebooks" / nb.name for nb in notebooks]
-    vintage = manifest.data_vintage()
+    vintage = manifest.data_vintage(params.get("inputs", []))
     progress(f"rendering index.html ({len(results)} result tables)")
     _render(params, executed, stage, started, vintage)
     _write_params_file(params, stage / "parameters.yaml")

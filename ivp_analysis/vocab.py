@@ -227,3 +227,16 @@ MODEL_REASON_NL: dict[str, str] = {
     "low_coverage": "95%-interval van het model hield minder dan 85 % van de back-testmaanden",
     "naive_low_coverage": "95%-interval van seizoensnaïef hield minder dan 85 % van de back-testmaanden",
 }
+
+# --------------------------------------------------------------------------- added inputs
+# Words of the data chapter (notebook 00) and data_overrides.csv about files a report adds.
+
+#: Why an added figure does not replace a shipped value (``reason`` of data_overrides.csv).
+KEPT_CBS = "CBS 83648NED telt zelf en rondt af op 5: blijft een eigen reeks"
+KEPT_PLAN = (
+    "het plan zoals gedrukt blijft staan (de aansluiting toetst het); een indicator met het plan "
+    "als bron gebruikt het toegevoegde cijfer"
+)
+KEPT_EMPTY = "leeg in het toegevoegde bestand: het meegeleverde cijfer blijft staan"
+#: The ``dataset`` of an added figure that lays over no shipped data set (data_availability.csv).
+ADDED_DATASET = "toegevoegd"

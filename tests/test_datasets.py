@@ -35,3 +35,23 @@ def test_municipalities_exclude_the_unknown_municipality():
     m = datasets.municipalities()
     assert "GM0000" not in set(m.region)
     assert m.region.is_unique and m.region.str.fullmatch(r"GM\d{4}").all()
+
+
+def test_every_shipped_row_names_the_cell_it_was_read_from():
+    # a sample of every data set: the key, read back from the file itself, gives the value
+    from ivp_analysis import refs
+    from ivp_analysis.paths import ROOT
+
+    for name in datasets.SHIPPED:
+        df = datasets.get(name)
+        sample = df.iloc[:: max(1, len(df) // 25)]
+        for r in sample.itertuples():
+            raw = refs.read_cell(ROOT / r.file, r.key)["value"]
+            text = str(raw).strip()
+            if pd.isna(r.value):
+                continue  # withheld, a footnote, or a municipality that did not exist
+            if name.startswith("plan"):  # as printed: "1674", "251 145", "7,6", "€ 95.000"
+                words = text.replace("€", "").replace(".", "").replace(",", ".").split()
+                assert f"{r.value:g}" in words, (name, r.key, text)
+            else:
+                assert float(text) == r.value, (name, r.key, text, r.value)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ivp_analysis import FORMATS, TIDY_COLUMNS, detect_format, load_table
+from ivp_analysis import FORMATS, TIDY_COLUMNS, detect_format, load_table, refs
 from ivp_analysis.cli import main
 from ivp_analysis.errors import InputFileError
 from ivp_analysis.load import EXTRA_COLUMNS
-from ivp_analysis.paths import RAW_DIR
+from ivp_analysis.paths import RAW_DIR, ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FORMATS_DIR = FIXTURES / "formats"
@@ -81,10 +81,40 @@ def test_fixture_format_and_tidy_shape(name):
     assert list(df.columns) == TIDY_COLUMNS + extras
     assert set(df["status"]) <= {"provisional", "final", "unknown"}
     assert all(isinstance(p, pd.Period) for p in df["period"])
-    assert (df["file"] == f"tests/fixtures/formats/{name}").all()
+    cell_file = f"tests/fixtures/formats/{name}" + ("/data.csv" if "." not in name else "")
+    assert (df["file"] == cell_file).all()  # a cbsodataR folder: the file that holds the cells
     assert df["value"].dtype == float
     assert not df["region_name"].isna().any()
     assert not df["label"].isna().any()
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE_FORMATS))
+def test_every_key_reads_back_its_raw_cell(name):
+    # the key of each tidy row names the cell it was read from: read back, it gives the value
+    df = load_table(FORMATS_DIR / name)
+    assert df["key"].map(bool).all()
+    for r in df.itertuples():
+        raw = str(refs.read_cell(ROOT / r.file, r.key)["value"]).strip()
+        if pd.isna(r.value):
+            # withheld (empty, ".", null), the plan's footnote "1.", or a region that did not exist
+            assert raw in ("", ".", "None", "1.", "0", "0.0") or raw.endswith(" 1.")
+        elif r.file.endswith("ivp_plan.csv"):  # the plan's cell as printed: "1.674", "251 145"
+            assert format(r.value, "g") in raw.replace(".", "").replace(",", ".").split()
+        else:
+            assert float(raw.replace(",", ".")) == r.value
+
+
+def test_key_names_line_and_column():
+    df = load_table(FORMATS_DIR / "politie_tabel_47013_totaal.csv")
+    row = df[(df.region == "GM1926") & (df.period == Y(2023))].iloc[0]
+    # line 8 of the file, the third field: "Pijnacker-Nootdorp";"1641";"1663";...
+    assert (row.file, row.key) == (
+        "tests/fixtures/formats/politie_tabel_47013_totaal.csv",
+        "line/8/#3",
+    )
+    js = load_table(RAW_DIR / "politie-47018ned-gemeente-selected-types" / "data.json")
+    hit = js[(js.region == "GM1926") & (js.code == "1.1.1") & (js.period == Y(2023))].iloc[0]
+    assert hit.key == "counts/1.1.1/GM1926/2023" and hit.value == 37
 
 
 def test_odata_typed_csv():

@@ -116,8 +116,7 @@ FULL = {
         _spec("covid_level_strict", "float", 0.99),
         _spec("covid_min_run", "int", 2),
         _spec("covid_focus_codes", "list", ["0.0.0"]),
-        _spec("covid_municipal_pre_start", "int", 2012),
-        _spec("covid_municipal_pre_end", "int", 2019),
+        _spec("covid_municipal_pre_years", "list", [2012, 2019]),
     ]
 }
 
@@ -194,7 +193,7 @@ def test_the_defaults_pass_the_checks():
             "covid_focus_codes: 9.9.9 not in the national monthly data",
         ),
         (
-            {"covid_municipal_pre_start": 2015, "covid_municipal_pre_end": 2020},
+            {"covid_municipal_pre_years": [2015, 2020]},
             "ending before 2020 (the first COVID-19 phase)",
         ),
         # series years against the data
@@ -328,3 +327,27 @@ def test_the_data_overview_has_no_moment_but_a_report_still_takes_one():
     assert "00_data_overview.ipynb" not in specs["moment"].notebooks
     assert "01_crime_trends.ipynb" in specs["moment"].notebooks
     assert validate({"moment": "eindevaluatie-2026"}, specs)["moment"] == "eindevaluatie-2026"
+
+
+def test_inputs_are_checked_and_recorded_relative_to_the_repository(tmp_path, monkeypatch):
+    from ivp_analysis.errors import InputFileError
+    from ivp_analysis.inputs import normalise_input
+    from ivp_analysis.paths import ROOT
+
+    specs = {**SPECS, "inputs": ParamSpec("inputs", "list", [], "", ("00.ipynb",))}
+    fixture = "tests/fixtures/formats/politie_tabel_47013_totaal.csv"
+    # from another folder: found in the repository, recorded relative to it
+    monkeypatch.chdir(tmp_path)
+    assert validate({"inputs": [fixture]}, specs)["inputs"] == [fixture]
+    assert normalise_input(str(ROOT / fixture)) == fixture
+    # a file outside the repository is recorded with its absolute path
+    outside = tmp_path / "download.csv"
+    outside.write_bytes((ROOT / fixture).read_bytes())
+    assert validate({"inputs": ["download.csv"]}, specs)["inputs"] == [str(outside)]
+    with pytest.raises(ParameterError, match="nope.csv not found"):
+        validate({"inputs": ["nope.csv"]}, specs)
+    with pytest.raises(ParameterError, match="is not a path"):
+        validate({"inputs": [3]}, specs)
+    bad = ROOT / "tests" / "fixtures" / "malformed" / "thousands_separator.csv"
+    with pytest.raises(InputFileError, match=r"thousands_separator.csv, line 2, column 'value'"):
+        validate({"inputs": [str(bad)]}, specs)

@@ -36,6 +36,7 @@ import pandas as pd
 
 from ivp_analysis import codes as _codes
 from ivp_analysis import datasets
+from ivp_analysis.covid import cells
 from ivp_analysis.covid.data import NationalData, history_table, national_years, prepare_national
 from ivp_analysis.covid.municipal import (
     check_municipal_pre_period,
@@ -131,7 +132,8 @@ def analyse(
     focus: list[str] | tuple[str, ...] = (),
     min_monthly_count: float = 100.0,
     sensitivity_pre_start: str = "2015-01",
-    municipal_pre_years: tuple[int, int] = (2012, 2019),
+    municipal_pre_years: tuple[int, int] | list[int] = (2012, 2019),
+    inputs: list[str] | tuple[str, ...] = (),
 ) -> CovidAnalysis:
     """Run the COVID-19 chapter for one municipality: national and municipal counterfactuals.
 
@@ -149,9 +151,12 @@ def analyse(
         Minimum mean number of crimes a month in the pre-period for a national model.
     sensitivity_pre_start : str
         Later start of the pre-period in the sensitivity analysis.
-    municipal_pre_years : (int, int)
+    municipal_pre_years : (int, int) or list of two int
         First and last year of the municipal pre-period; the evaluated years are the calendar
         years of the measures (:func:`~ivp_analysis.covid.phases.measure_years`).
+    inputs : list of str
+        Added files or snapshot folders (the report's ``inputs``), laid over the shipped
+        series within their scope (:data:`ivp_analysis.datasets.SCOPES`).
 
     Returns
     -------
@@ -159,11 +164,17 @@ def analyse(
     """
     phases = load_phases()
     eval_years = measure_years(phases)
+    first_pre, last_pre = (int(y) for y in municipal_pre_years)
+    municipal_pre_years = (first_pre, last_pre)
     check_municipal_pre_period(*municipal_pre_years, eval_years[0])
+    monthly = datasets.get("national_monthly_crime", inputs)
     national = _national_part(
-        settings, phases, codes, min_monthly_count, sensitivity_pre_start, eval_years
+        settings, phases, codes, min_monthly_count, sensitivity_pre_start, eval_years, inputs
     )
-    mcrime, mpop = datasets.municipal_crime(), datasets.municipal_population()
+    national["national"] = cells.national_cells(national["national"], monthly)
+    national["summary"] = cells.summary_cells(national["summary"], monthly)
+    national["national_years"] = cells.years_cells(national["national_years"], monthly)
+    mcrime, mpop = datasets.municipal_crime(inputs), datasets.municipal_population(inputs)
     return CovidAnalysis(
         municipality=municipality,
         name=_codes.municipality_name(municipality),
@@ -172,23 +183,30 @@ def analyse(
         focus=[c for c in focus if c in national["data"].codes],
         min_monthly_count=min_monthly_count,
         **national,
-        municipal=municipal_counterfactual(
-            mcrime, mpop, pre_years=municipal_pre_years, eval_years=eval_years, level=settings.level
+        municipal=cells.municipal_cells(
+            municipal_counterfactual(
+                mcrime,
+                mpop,
+                pre_years=municipal_pre_years,
+                eval_years=eval_years,
+                level=settings.level,
+            ),
+            mcrime,
         ),
         municipal_pre_years=municipal_pre_years,
         eval_years=eval_years,
         own_series=municipal_series(mcrime, municipality, municipal_pre_years[0], eval_years[-1]),
-        nuisance=national_nuisance(datasets.get("national_annual_nuisance")),
+        nuisance=national_nuisance(datasets.get("national_annual_nuisance", inputs)),
     )
 
 
 def _national_part(
-    s: NationalSettings, phases, codes, min_monthly_count, sensitivity_pre_start, eval_years
+    s: NationalSettings, phases, codes, min_monthly_count, sensitivity_pre_start, eval_years, inputs
 ) -> dict:
     """Run the national models, the sensitivity analysis and the context tables (result fields)."""
     nat = prepare_national(
-        datasets.get("national_monthly_crime"),
-        datasets.get("national_population_monthly"),
+        datasets.get("national_monthly_crime", inputs),
+        datasets.get("national_population_monthly", inputs),
         s,
         min_mean=min_monthly_count,
         codes=codes,

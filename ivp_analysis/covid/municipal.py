@@ -39,11 +39,11 @@ def check_municipal_pre_period(first_year: int, last_year: int, first_eval_year:
     >>> check_municipal_pre_period(2015, 2020, 2020)
     Traceback (most recent call last):
     ...
-    ivp_analysis.errors.ParameterError: covid_municipal_pre_start/covid_municipal_pre_end = 2015-2020: the municipal pre-period must end before 2020 (the first year of the measures) and span at least two years
+    ivp_analysis.errors.ParameterError: covid_municipal_pre_years = 2015-2020: the municipal pre-period must end before 2020 (the first year of the measures) and span at least two years
     """
     if not first_year < last_year < first_eval_year:
         raise ParameterError(
-            f"covid_municipal_pre_start/covid_municipal_pre_end = {first_year}-{last_year}: "
+            f"covid_municipal_pre_years = {first_year}-{last_year}: "
             f"the municipal pre-period must end before {first_eval_year} (the first year of the "
             "measures) and span at least two years"
         )

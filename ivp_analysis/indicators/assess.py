@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ivp_analysis import refs
 from ivp_analysis.indicators import context
 from ivp_analysis.indicators.baseline import BaselineRule, format_years
 from ivp_analysis.indicators.comparisons import (
@@ -95,6 +96,8 @@ class Assessment:
         What is missing (``vocab.GAP_*``; empty when nothing is), for the years ``gap_years``.
     caveat : str
         The plan's caveat (quoted for an indicator without target direction).
+    source_file, source_key : str
+        Where the baseline and latest figures were read (:func:`ivp_analysis.refs.refer`).
     """
 
     kind: str
@@ -132,6 +135,8 @@ class Assessment:
     gap: str = ""
     gap_years: tuple[int, ...] = ()
     caveat: str = ""
+    source_file: str = ""
+    source_key: str = ""
 
     @property
     def short_history(self) -> bool:
@@ -196,31 +201,17 @@ def assess(
     base = _baseline_rows(s, kind, rule)
     if not len(base):
         span = _baseline_span(kind, rule)
-        return Assessment(
-            **facts,
-            case=CASE_NO_BASELINE,
-            status=STATUS_NO_DATA,
-            gap=GAP_BASELINE,
-            gap_years=span,
-        )
+        facts.update(gap=GAP_BASELINE, gap_years=span)
+        return Assessment(**facts, case=CASE_NO_BASELINE, status=STATUS_NO_DATA)
     facts.update(_baseline_facts(base, rule))
     after = s[s["year"] > rule.last_year]
     if kind == "count":
         facts.update(_count_context(s, base, after, rule, eval_year, direction, population))
     if not len(after):
-        return Assessment(
-            **facts,
-            case=CASE_NO_LATER,
-            status=STATUS_NO_DATA,
-            gap=GAP_AFTER,
-            gap_years=(facts["last_year"],),
-        )
+        facts.update(gap=GAP_AFTER, gap_years=(facts["last_year"],))
+        return Assessment(**facts, case=CASE_NO_LATER, status=STATUS_NO_DATA)
     latest = after.iloc[-1]
-    ey = int(latest["year"])
-    facts["eval_period"], facts["eval_value"] = str(ey), float(latest["value"])
-    facts["eval_status_of_data"] = str(latest["status"])
-    if ey < eval_year:
-        facts["gap"], facts["gap_years"] = GAP_YEARS, tuple(range(ey + 1, eval_year + 1))
+    facts.update(_latest_facts(base, latest, eval_year))
     if kind == "count":
         history = s[s["year"] <= rule.last_year]
         out = compare_counts(base, latest, history, population, direction)
@@ -229,12 +220,36 @@ def assess(
     return Assessment(**{**facts, **out})
 
 
+def _latest_facts(base: pd.DataFrame, latest: pd.Series, eval_year: int) -> dict[str, Any]:
+    """Return the latest figure's period, value and status, the years missing after it, and
+    where the figures compared were read."""
+    ey = int(latest["year"])
+    facts: dict[str, Any] = {
+        "eval_period": str(ey),
+        "eval_value": float(latest["value"]),
+        "eval_status_of_data": str(latest["status"]),
+    }
+    if ey < eval_year:
+        facts["gap"], facts["gap_years"] = GAP_YEARS, tuple(range(ey + 1, eval_year + 1))
+    facts["source_file"], facts["source_key"] = _refer(pd.concat([base, latest.to_frame().T]))
+    return facts
+
+
+def _refer(rows: pd.DataFrame) -> tuple[str, str]:
+    """Return ``source_file`` and ``source_key`` of the figures in ``rows`` (where known)."""
+    if "file" not in rows or "key" not in rows:
+        return "", ""
+    return refs.refer(rows["file"], rows["key"])
+
+
 def _baseline_facts(base: pd.DataFrame, rule: BaselineRule) -> dict[str, Any]:
-    """Return the baseline's period and value, and the years a mean baseline is missing."""
+    """Return the baseline's period and value, where it was read, and the years a mean baseline
+    is missing."""
     facts: dict[str, Any] = {
         "baseline_period": format_years(base["year"].tolist()),
         "baseline_value": float(base["value"].mean()),
     }
+    facts["source_file"], facts["source_key"] = _refer(base)
     if rule.rule == "mean" and len(base) < len(rule.years):
         facts["baseline_missing"] = tuple(sorted(set(rule.years) - set(base["year"])))
     return facts

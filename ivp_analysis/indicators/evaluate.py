@@ -14,6 +14,7 @@ from ivp_analysis.indicators.catalogue import Indicator, load_catalogue
 from ivp_analysis.indicators.sources import indicator_series, population_series
 from ivp_analysis.moments import MOMENTS, Moment
 from ivp_analysis.moments import resolve as resolve_moment
+from ivp_analysis.refs import SOURCE_COLUMNS
 from ivp_analysis.stats.multiplicity import bh_qvalues
 from ivp_analysis.vocab import PRIORITIES
 
@@ -49,6 +50,7 @@ RESULT_COLUMNS = [
     "trend_verdict",
     "baseline_vs_trend",
     "reason",
+    *SOURCE_COLUMNS,
 ]
 #: Numeric columns of the result table.
 NUMERIC_COLUMNS = [
@@ -67,7 +69,7 @@ NUMERIC_COLUMNS = [
     "trend_pi_low",
     "trend_pi_high",
 ]
-_TABLE_COLUMNS = RESULT_COLUMNS[:-1]
+_TABLE_COLUMNS = [c for c in RESULT_COLUMNS if c != "reason"]
 _ASSESSED = [c for c in _TABLE_COLUMNS if c in {f.name for f in fields(Assessment)}]
 
 
@@ -140,6 +142,7 @@ def evaluate(
     data_last_year: int = 0,
     catalogue: str | Path | None = None,
     templates_dir: str | Path | None = None,
+    inputs: list[str] | tuple[str, ...] = (),
 ) -> Evaluation:
     """Evaluate every indicator of the catalogue for a municipality and evaluation moment.
 
@@ -159,6 +162,10 @@ def evaluate(
         The catalogue file (default ``data/indicators.yaml``).
     templates_dir : path, optional
         Folder with the municipal templates (default ``data/templates``).
+    inputs : list of str
+        Added files or snapshot folders (the report's ``inputs``): an added figure of the
+        municipality and an indicator's code wins over its source's for the same year
+        (:func:`~ivp_analysis.indicators.sources.indicator_series`).
 
     Returns
     -------
@@ -178,12 +185,12 @@ def evaluate(
     m = resolve_moment(moment, baseline_year, eval_year, data_last_year=data_last_year)
     rule = baseline_rule(m, baseline, baseline_first_year, baseline_last_year)
     cat = load_catalogue(catalogue, templates_dir)
-    pop = population_series(municipality)
+    pop = population_series(municipality, inputs)
     tdir = Path(templates_dir) if templates_dir else None
     cache: dict = {}
     assessments = {}
     for ind in cat:
-        series = indicator_series(ind, municipality, templates_dir, cache)
+        series = indicator_series(ind, municipality, templates_dir, cache, inputs)
         assessments[ind.id] = assess(
             ind.kind, ind.desired_direction, series, rule, m.eval_year, pop, caveat=ind.caveat
         )

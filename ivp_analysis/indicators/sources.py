@@ -10,7 +10,8 @@ import pandas as pd
 from ivp_analysis import datasets, paths
 from ivp_analysis.errors import InputFileError
 from ivp_analysis.indicators.catalogue import Indicator
-from ivp_analysis.load import load_table
+from ivp_analysis.inputs import overlay
+from ivp_analysis.load import TIDY_COLUMNS, load_table
 from ivp_analysis.paths import relative_to_root
 
 #: Required and optional columns of a municipal template (format ``municipal-template``).
@@ -68,7 +69,7 @@ def read_template(name: str, templates_dir: str | Path | None = None) -> pd.Data
                 expected="the columns " + ", ".join(TEMPLATE_REQUIRED),
             )
     if len(lines) == 1:
-        return pd.DataFrame(columns=[*_TIDY, "respondents", "margin_95"])
+        return pd.DataFrame(columns=[*TIDY_COLUMNS, "respondents", "margin_95"])
     df = load_table(path)
     if df.attrs.get("format") != "municipal-template":
         raise InputFileError(
@@ -93,34 +94,26 @@ def read_template(name: str, templates_dir: str | Path | None = None) -> pd.Data
     return df
 
 
-_TIDY = [
-    "region",
-    "region_name",
-    "period",
-    "code",
-    "label",
-    "value",
-    "unit",
-    "source",
-    "status",
-    "note",
-    "file",
-]
-
-
 def indicator_series(
     indicator: Indicator,
     municipality: str,
     templates_dir: str | Path | None = None,
     _cache: dict | None = None,
+    inputs: datasets.Inputs = (),
 ) -> pd.DataFrame:
     """Return the yearly figures of one indicator for one municipality.
+
+    The figures of the indicator's source (a data set, with the added ``inputs`` in its scope, or
+    a template), with every added figure of the same municipality and code laid over them: an
+    added file wins for the same year and extends the series, whatever the source (the plan's
+    total, a template).
 
     Returns
     -------
     DataFrame
         Columns ``year`` (int), ``value`` (float, NaN where not available), ``status``,
-        ``respondents`` and ``margin_95`` (NaN where not given), sorted by year.
+        ``respondents`` and ``margin_95`` (NaN where not given), ``file`` and ``key`` (where each
+        figure was read, :mod:`ivp_analysis.refs`), sorted by year.
 
     Examples
     --------
@@ -137,11 +130,11 @@ def indicator_series(
         cache[key] = (
             read_template(src.name, templates_dir)
             if src.kind == "template"
-            else datasets.get(src.name)
+            else datasets.get(src.name, inputs)
         )
-    df = cache[key]
-    df = df[(df["region"] == municipality) & (df["code"] == src.code)]
-    df = df[df["period"].map(lambda p: p.freqstr.startswith("Y")).astype(bool)]
+    df = _yearly(cache[key], municipality, src.code)
+    if inputs:
+        df = overlay(df, _yearly(datasets.added_figures(inputs), municipality, src.code))
     out = pd.DataFrame(
         {
             "year": df["period"].map(lambda p: p.year).astype(int).to_numpy(),
@@ -151,12 +144,20 @@ def indicator_series(
             if "respondents" in df
             else np.nan,
             "margin_95": df["margin_95"].astype(float).to_numpy() if "margin_95" in df else np.nan,
+            "file": df["file"].to_numpy(),
+            "key": df["key"].to_numpy(),
         }
     )
     return out.sort_values("year").reset_index(drop=True)
 
 
-def population_series(municipality: str) -> pd.Series:
+def _yearly(df: pd.DataFrame, municipality: str, code: str) -> pd.DataFrame:
+    """Return the yearly rows of one municipality and code of a tidy frame."""
+    df = df[(df["region"] == municipality) & (df["code"] == code)]
+    return df[df["period"].map(lambda p: p.freqstr.startswith("Y")).astype(bool)]
+
+
+def population_series(municipality: str, inputs: datasets.Inputs = ()) -> pd.Series:
     """Return the CBS average population per year (index: year) of a municipality.
 
     Examples
@@ -164,7 +165,7 @@ def population_series(municipality: str) -> pd.Series:
     >>> population_series("GM1926").loc[[2022, 2023]].tolist()
     [57122.0, 57802.0]
     """
-    pop = datasets.municipal_population()
+    pop = datasets.municipal_population(inputs)
     pop = pop[pop["region"] == municipality]
     return pd.Series(
         pop["value"].to_numpy(float),

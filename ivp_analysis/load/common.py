@@ -26,6 +26,7 @@ TIDY_COLUMNS = [
     "status",
     "note",
     "file",
+    "key",
 ]
 
 #: Optional columns some formats add (survey templates).
@@ -92,5 +93,9 @@ class Ctx:
         return InputFileError(relative_to_root(self.path), problem, **kw)
 
     def add(self, **rec) -> None:
-        """Append one value record (tidy columns plus ``raw``, ``_line``, ``_col`` ...)."""
+        """Append one value record (tidy columns plus ``raw``, ``_line``, ``_col`` ...).
+
+        ``_key`` names the cell in the file (:mod:`ivp_analysis.refs`); without it the key is
+        made from ``_line`` and ``_col``.
+        """
         self.records.append(rec)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ivp_analysis import codes as _codes
+from ivp_analysis import refs
 from ivp_analysis.load.common import EXTRA_COLUMNS, TIDY_COLUMNS, Ctx
 from ivp_analysis.load.labels import region_code_hint
 from ivp_analysis.load.numbers import DUTCH_THOUSANDS, int_or_none
@@ -122,9 +123,25 @@ def _check_duplicates(ctx: Ctx, df: pd.DataFrame) -> None:
     )
 
 
+def _keys(df: pd.DataFrame) -> list[str]:
+    """Return each record's key in its file (:mod:`ivp_analysis.refs`)."""
+    given = df["_key"] if "_key" in df else pd.Series([None] * len(df), index=df.index)
+    out = []
+    for key, line, col in zip(given, df["_line"], df["_col"], strict=True):
+        n = int_or_none(line)
+        if isinstance(key, str):
+            out.append(key)
+        else:
+            out.append(refs.line_key(n, str(col)) if n else str(col))
+    return out
+
+
 def _tidy(ctx: Ctx, df: pd.DataFrame) -> pd.DataFrame:
     """Return the tidy columns, sorted by region, code and period, with the format in ``attrs``."""
-    df["file"] = relative_to_root(ctx.path)
+    # a cbsodataR folder: the cells are in its data.csv, and the key counts that file's lines
+    cell_file = ctx.path / "data.csv" if ctx.path.is_dir() else ctx.path
+    df["file"] = relative_to_root(cell_file)
+    df["key"] = _keys(df)
     df["note"] = df["note"].fillna("").astype(str)
     df["status"] = df["status"].fillna("unknown")
     extras = [c for c in EXTRA_COLUMNS if c in df]

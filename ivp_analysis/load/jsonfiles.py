@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from ivp_analysis import codes as _codes
+from ivp_analysis import refs
 from ivp_analysis.load.common import Ctx
 from ivp_analysis.load.numbers import number, period
 from ivp_analysis.load.odata import odata_rows, typed_json_rows
@@ -38,7 +39,8 @@ def read_json(ctx: Ctx) -> None:
         if "Perioden" in names:
             typed = typed_json_rows(rows)
             ctx.fmt = "odata-typed" if typed else "cbsodata-labels"
-            return odata_rows(ctx, list(enumerate(rows)), names, typed, json_rows=True)
+            prefix = "value" if isinstance(doc, dict) else ""
+            return odata_rows(ctx, list(enumerate(rows)), names, typed, json_rows=prefix)
     if isinstance(rows, list) and not rows:
         raise ctx.error("no data rows", expected="at least one row")
     raise ctx.error(
@@ -61,6 +63,7 @@ def _read_47018_json(ctx: Ctx, doc: dict) -> None:
         for region, by_year in by_region.items():
             for year, value in by_year.items():
                 where = f"counts['{code}']['{region}']['{year}']"
+                key = refs.json_key("counts", code, region, year)
                 when, _ = period(ctx, year, None, where)
                 ctx.add(
                     region=region,
@@ -70,6 +73,7 @@ def _read_47018_json(ctx: Ctx, doc: dict) -> None:
                     raw=value,
                     _line=None,
                     _col=where,
+                    _key=key,
                     status="provisional" if year in provisional else "final",
                     source="Politie 47018NED",
                     note="",
@@ -87,6 +91,7 @@ def _read_47018_json(ctx: Ctx, doc: dict) -> None:
                 raw=value,
                 _line=None,
                 _col=where,
+                _key=refs.json_key("population", region, year),
                 status="unknown",
                 source="CBS 70072ned",
                 note="",
@@ -109,6 +114,7 @@ def _read_geojson(ctx: Ctx, doc: dict) -> None:
             raw=count,
             _line=None,
             _col=f"{where}['Geregistreerde Misdrijven']",
+            _key=refs.json_key("features", i, "properties", "Geregistreerde Misdrijven"),
             status="unknown",
             source="CBS 83648NED",
             note="jaar afgeleid uit jrstatcode",

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from ivp_analysis import codes as _codes
+from ivp_analysis import refs
 from ivp_analysis.load.common import (
     CATEGORY_DIMS,
     MEASURE_COL,
@@ -93,9 +94,13 @@ def odata_rows(
     names: list[str],
     typed: bool,
     statuses: dict[str, str] | None = None,
-    json_rows: bool = False,
+    json_rows: str | None = None,
 ) -> None:
-    """Add the values of OData rows (dicts); ``rows`` holds (line or JSON index, row)."""
+    """Add the values of OData rows (dicts); ``rows`` holds (line or JSON index, row).
+
+    ``json_rows`` is ``None`` for CSV rows, else the name of the JSON list that holds them
+    (``"value"``; ``""`` for a bare list), the start of each value's key.
+    """
     cat = next((d for d in CATEGORY_DIMS if d in names), None)
     reg = next((d for d in REGION_DIMS if d in names), None)
     measures = _chosen_measures(ctx, names, cat)
@@ -106,8 +111,9 @@ def odata_rows(
     all_measure_cols = [n for n in names if MEASURE_COL.match(n)]
     first = len(ctx.records)
     for index, row in rows:
-        where = _json_where(index) if json_rows else str
-        ln = None if json_rows else index
+        where = _json_where(index) if json_rows is not None else str
+        ln = None if json_rows is not None else index
+        head = [json_rows, index] if json_rows else [index]
         praw = row.get("Perioden")
         when, star = period(ctx, praw, ln, where("Perioden"))
         if typed:
@@ -136,6 +142,7 @@ def odata_rows(
                 raw=row.get(col),
                 _line=ln,
                 _col=where(col),
+                _key=refs.json_key(*head, col) if json_rows is not None else None,
                 status=state,
                 source=source,
                 note="",

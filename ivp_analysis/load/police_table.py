@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from ivp_analysis import codes as _codes
+from ivp_analysis import refs
 from ivp_analysis.load.common import MEASURE_LABELS, MEASURES, Ctx
 from ivp_analysis.load.labels import code_from_label, region_from_name
 from ivp_analysis.load.numbers import number, period
@@ -131,6 +132,7 @@ class _Cell:
     raw: str
     line: int
     column: str
+    position: int  # 1-based field number: the key's column (the header is a block of rows)
 
 
 def _cells(ctx: Ctx, layout: TableLayout, records: Records, body: Records) -> list[_Cell]:
@@ -147,7 +149,7 @@ def _cells(ctx: Ctx, layout: TableLayout, records: Records, body: Records) -> li
             for i, role, name in row_roles:
                 dims[str(role)] = (f[i].strip(), line, name)
             name = " / ".join(h[1][j].strip() for h in header if h[1][j].strip())
-            out.append(_Cell(dims, f[j], line, name or f"column {j + 1}"))
+            out.append(_Cell(dims, f[j], line, name or f"column {j + 1}", j + 1))
     return out
 
 
@@ -223,6 +225,7 @@ def _add_cell(ctx: Ctx, c: _Cell, year: int | None) -> None:
         raw=c.raw,
         _line=c.line,
         _col=c.column,
+        _key=refs.line_key(c.line, c.position),
         status="provisional" if star else "unknown",
         source="Politie open data" if family != "cbs" else "CBS 83648NED",
         note="",

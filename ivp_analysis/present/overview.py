@@ -10,13 +10,14 @@ from ivp_analysis import datasets
 from ivp_analysis.codes import TOTAL_CRIME
 from ivp_analysis.overview import Overview, crime_types, provisional_years
 from ivp_analysis.present.trends.formats import gap_amount
-from ivp_analysis.vocab import DATA_STATUS_NL
+from ivp_analysis.vocab import ADDED_DATASET, DATA_STATUS_NL
 
 #: Who publishes each data set that can hold the total number of crimes, for running text.
 _TOTAL_SOURCES = {
     "cbs_totals_2010_2020": "CBS 83648NED",
     "cbs_totals_2022": "CBS 83648NED",
     "plan_figures": "het plan",
+    ADDED_DATASET: "een toegevoegd bestand",
 }
 
 
@@ -87,7 +88,11 @@ def _total_sources(result: Overview) -> list[str]:
 
 def sources_text(result: Overview) -> str:
     """Write where the figures come from: police types, and the total from CBS (and the plan)."""
-    total = " en uit het plan zelf" if "het plan" in _total_sources(result) else ""
+    others = [s for s in _total_sources(result) if s != "CBS 83648NED"]
+    words = {"het plan": "het plan zelf"}
+    parts = [f"uit {words.get(s, s)}" for s in others]
+    total = (", " if len(parts) > 1 else "") + ", ".join(parts[:-1])
+    total += f" en {parts[-1]}" if parts else ""
     return (
         "De politiecijfers per soort misdrijf (tabel 47018NED) zijn de ruggengraat van de "
         f"analyses; het totaal aantal misdrijven komt uit CBS-tabel 83648NED{total}. De landelijke "

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ivp_analysis import codes, moments
+from ivp_analysis import codes, moments, wijken
 from ivp_analysis.moments import Moment
 from ivp_analysis.trends import benchmark as bm
 from ivp_analysis.trends.changes import ALL_COLUMNS, trends_table
@@ -59,6 +60,9 @@ class TrendAnalysis:
         Every peer's rate per crime type in the benchmark year.
     plan_regions : tuple of str
         The municipalities the shipped plan has figures for.
+    wijken : WijkFigures or None
+        Counts and rates per wijk where the data hold buurt figures (``wijken.csv``), with the
+        shortfall of the buurt sums against the municipal figure.
     level : float
         Confidence level of every test and interval.
     provisional_verdicts : bool
@@ -81,16 +85,21 @@ class TrendAnalysis:
     plan_regions: tuple[str, ...] = ()
     level: float = 0.95
     provisional_verdicts: bool = False
+    wijken: wijken.WijkFigures | None = None
 
     @property
     def result_tables(self) -> dict[str, pd.DataFrame]:
-        """The result tables by file name (without ``.csv``), in the order they are written."""
-        return {
+        """The result tables by file name (without ``.csv``), in the order they are written;
+        ``wijken`` only where the data hold figures per wijk."""
+        tables = {
             "trends": self.table,
             "trend_models": self.models,
             "benchmark": self.benchmark,
             "reconciliation": self.reconciliation,
         }
+        if self.wijken is not None and len(self.wijken.table):
+            tables["wijken"] = self.wijken.table
+        return tables
 
 
 def analyse(
@@ -107,7 +116,8 @@ def analyse(
     data_last_year: int = 0,
     provisional_verdicts: bool = False,
     level: float = 0.95,
-    inputs: Inputs | None = None,
+    inputs: Sequence[str] = (),
+    data: Inputs | None = None,
 ) -> TrendAnalysis:
     """Analyse the crime trends of a municipality for an evaluation moment: a TrendAnalysis.
 
@@ -130,8 +140,11 @@ def analyse(
         ``size_class`` or a comma-separated list of GM codes.
     level : float
         Confidence level of every test and interval.
-    inputs : Inputs, optional
-        The data (default: the shipped data, :func:`load_inputs`).
+    inputs : sequence of str
+        Added files or snapshot folders (the report's ``inputs``), laid over the shipped data
+        (:func:`load_inputs`).
+    data : Inputs, optional
+        The data themselves (for tests; default: :func:`load_inputs` of ``inputs``).
 
     Raises
     ------
@@ -141,10 +154,10 @@ def analyse(
     Examples
     --------
     >>> r = analyse("GM1926", "tussenevaluatie-2024")
-    >>> r.moment.base_year, r.moment.eval_year, r.moment.last_year, len(r.result_tables)
-    (2022, 2023, 2023, 4)
+    >>> r.moment.base_year, r.moment.eval_year, r.moment.last_year, list(r.result_tables)[-1]
+    (2022, 2023, 2023, 'wijken')
     """
-    data = inputs if inputs is not None else load_inputs()
+    data = data if data is not None else load_inputs(inputs)
     m = moments.resolve(
         moment,
         baseline_year,
@@ -190,4 +203,19 @@ def _analysis(
         plan_regions=data.plan_regions,
         level=level,
         provisional_verdicts=prov,
+        wijken=_wijken(data, municipality, m, level),
+    )
+
+
+def _wijken(data: Inputs, municipality: str, m: Moment, level: float) -> wijken.WijkFigures:
+    """Return the figures per wijk up to the data vintage (none without buurt figures)."""
+    if data.buurt_crime.empty:
+        return wijken.WijkFigures(municipality, level=level)
+    return wijken.analyse(
+        data.buurt_crime,
+        data.buurt_population,
+        data.municipal_figures(),
+        municipality,
+        m.last_year,
+        level,
     )

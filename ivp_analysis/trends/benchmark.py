@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ivp_analysis.errors import ParameterError
+from ivp_analysis.refs import SOURCE_COLUMNS
 from ivp_analysis.trends.inputs import SMALL_COUNT, UNKNOWN_MUNICIPALITY, median_counts
 from ivp_analysis.vocab import (
     PEERS_ADDED_NL,
@@ -44,6 +45,7 @@ BENCHMARK_COLUMNS = [
     "position",
     "status",
     "median_count",
+    *SOURCE_COLUMNS,
 ]
 
 #: The peer-group parameter's value for "the municipality's size class".
@@ -185,6 +187,13 @@ def peer_rates(everyone: pd.DataFrame, peers: Peers, year: int) -> pd.DataFrame:
         return yr.assign(rate=yr["count"] / yr["population"] * 1000)
 
 
+def _own_cell(own: pd.DataFrame) -> dict[str, str]:
+    """Return the ``source_file`` and ``source_key`` of the municipality's count (empty if none)."""
+    if not len(own) or "source_file" not in own:
+        return {"source_file": "", "source_key": ""}
+    return {c: str(own[c].iloc[0]) for c in SOURCE_COLUMNS}
+
+
 def position(rate: float, q1: float, q3: float) -> str:
     """Return the position of a rate in its group: below Q1, above Q3, or in between.
 
@@ -272,6 +281,7 @@ def benchmark(
                 "position": POSITION_SMALL if small else position(own_rate, q1, q3),
                 "status": own["status"].iloc[0] if len(own) else "",
                 "median_count": median,
+                **_own_cell(own),
             }
         )
     return pd.DataFrame(rows, columns=BENCHMARK_COLUMNS)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ivp_analysis.refs import SOURCE_COLUMNS
 from ivp_analysis.stats import quasipoisson as qp
 from ivp_analysis.stats.multiplicity import bh_qvalues
 from ivp_analysis.trends.inputs import SERIES_KEYS
@@ -62,6 +63,7 @@ ALL_COLUMNS = [
     "p_value_exact",
     "p_value_vs_base_exact",
     *CONTEXT_COLUMNS,
+    *SOURCE_COLUMNS,
 ]
 
 _KEYS = SERIES_KEYS
@@ -223,6 +225,7 @@ def trends_table(
     Rows are sorted by region, code, year (and source, where a code has two sources).
     """
     df = pd.concat([series, national] if national is not None else [series], ignore_index=True)
+    df = df.assign(**{c: df[c].fillna("") if c in df else "" for c in SOURCE_COLUMNS})
     df = df.sort_values([*_KEYS, "year"]).reset_index(drop=True)
     pp = pre_plan(df, base_year)
     df = add_rates(df, pp.dispersion, level)

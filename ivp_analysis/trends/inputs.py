@@ -12,11 +12,14 @@ rows worked out by hand; :func:`load_inputs` collects the shipped data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ivp_analysis import refs
+from ivp_analysis.refs import SOURCE_COLUMNS
 from ivp_analysis.vocab import SOURCE_CBS, SOURCE_NL, SOURCE_PLAN, SOURCE_POLICE
 
 #: Region code of the Netherlands in the result tables.
@@ -27,8 +30,19 @@ UNKNOWN_MUNICIPALITY = "GM0000"
 TOTAL = "0.0.0"
 #: The columns that name one series: the same code from two sources is two series.
 SERIES_KEYS = ["region", "code", "source"]
-#: Columns of a series frame (:func:`counts_with_population`).
-SERIES_COLUMNS = ["region", "code", "label", "year", "count", "population", "status", "source"]
+#: Columns of a series frame (:func:`counts_with_population`); ``source_file`` and
+#: ``source_key`` name the cell each count was read from (:mod:`ivp_analysis.refs`).
+SERIES_COLUMNS = [
+    "region",
+    "code",
+    "label",
+    "year",
+    "count",
+    "population",
+    "status",
+    "source",
+    *SOURCE_COLUMNS,
+]
 
 
 def yearly(df: pd.DataFrame) -> pd.DataFrame:
@@ -105,9 +119,11 @@ def counts_with_population(
         c = c.assign(status="unknown")
     if source is not None or "source" not in c.columns:
         c = c.assign(source=source or "")
-    c = c[["region", "code", "label", "year", "value", "status", "source"]].rename(
-        columns={"value": "count"}
+    c = c.assign(
+        source_file=c["file"] if "file" in c else "", source_key=c["key"] if "key" in c else ""
     )
+    c = c[["region", "code", "label", "year", "value", "status", "source", *SOURCE_COLUMNS]]
+    c = c.rename(columns={"value": "count"})
     pop = yearly(population)[["region", "year", "value"]].rename(columns={"value": "population"})
     out = c.merge(pop, on=["region", "year"], how="left", validate="many_to_one")
     return out[SERIES_COLUMNS].reset_index(drop=True)
@@ -122,6 +138,17 @@ class Inputs:
     cbs_totals: pd.DataFrame  # CBS 83648NED 0.0.0, non-existing municipalities dropped
     plan: pd.DataFrame  # the plan's printed figures
     names: dict[str, str] = field(default_factory=dict)  # municipality code -> name
+    buurt_crime: pd.DataFrame = field(default_factory=pd.DataFrame)  # buurt and wijk figures
+    buurt_population: pd.DataFrame = field(default_factory=pd.DataFrame)  # inhabitants per buurt
+    added: pd.DataFrame = field(default_factory=pd.DataFrame)  # every figure of added inputs
+
+    def municipal_figures(self) -> pd.DataFrame:
+        """Return the municipal figures a buurt sum is held against: added, police, plan."""
+        frames = [f for f in (self.added, self.crime, self.plan) if len(f)]
+        cols = ["region", "code", "period", "value", "source", "file"]
+        if not frames:
+            return pd.DataFrame(columns=cols)
+        return pd.concat([f[cols] for f in frames if set(cols) <= set(f)], ignore_index=True)
 
     @property
     def years(self) -> tuple[int, int]:
@@ -134,12 +161,17 @@ class Inputs:
         return tuple(sorted(set(self.plan["region"])))
 
 
-def load_inputs() -> Inputs:
-    """Load the shipped data sets the trends analysis needs (read once per process)."""
+def load_inputs(given: Sequence[str] = ()) -> Inputs:
+    """Load the data sets the trends analysis needs, with the report's added ``given`` inputs.
+
+    The added figures lay over the police series and the population within their scope
+    (:data:`ivp_analysis.datasets.SCOPES`); the CBS totals and the plan stay as published and
+    as printed.
+    """
     from ivp_analysis import datasets
 
     # One copy of the 47018NED frame, split here: each datasets helper would copy it again.
-    raw = yearly(datasets.get("municipal_crime"))
+    raw = yearly(datasets.get("municipal_crime", given))
     is_pop = raw["code"].to_numpy(dtype=object) == "population_avg"
     crime = raw[~is_pop].reset_index(drop=True)
     known = crime[crime["region"] != UNKNOWN_MUNICIPALITY].drop_duplicates("region")
@@ -147,10 +179,13 @@ def load_inputs() -> Inputs:
         crime=crime,
         population=raw[is_pop].reset_index(drop=True),
         cbs_totals=cbs_totals(
-            datasets.get("cbs_totals_2010_2020"), datasets.get("cbs_totals_2022")
+            datasets.get("cbs_totals_2010_2020", given), datasets.get("cbs_totals_2022", given)
         ),
-        plan=yearly(datasets.get("plan_figures")),
+        plan=yearly(datasets.get("plan_figures", given)),
         names=dict(sorted(zip(known["region"], known["region_name"], strict=True))),
+        buurt_crime=datasets.get("buurt_crime_2023", given),
+        buurt_population=datasets.get("buurt_population_2024", given),
+        added=datasets.added_figures(given),
     )
 
 
@@ -202,8 +237,13 @@ def national_series(
     """
     c = yearly(crime)
     c = c[c["year"].between(first_year, last_year)]
+    if "file" not in c or "key" not in c:
+        c = c.assign(file="", key="")
     g = c.groupby(["code", "year"], sort=True)
     out = g.agg(label=("label", "first"), count=("value", "sum"))
+    cells = g[["file", "key"]].apply(lambda d: refs.refer(d["file"], d["key"]))
+    out["source_file"] = cells.map(lambda fk: fk[0])
+    out["source_key"] = cells.map(lambda fk: fk[1])
     out["count"] = out["count"].where(g["value"].count() == g["value"].size())
     prov = g["status"].agg(lambda s: (s == "provisional").any())
     final = g["status"].agg(lambda s: (s == "final").all())

@@ -15,8 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ivp_analysis import cache
+from ivp_analysis import cache, refs
 from ivp_analysis.moments import PANDEMIC_YEARS
+from ivp_analysis.refs import SOURCE_COLUMNS
 from ivp_analysis.stats import quasipoisson as qp
 from ivp_analysis.stats import quasitrend as qt
 from ivp_analysis.stats.multiplicity import bh_qvalues
@@ -48,6 +49,7 @@ MODEL_COLUMNS = [
     "nl_rank",
     "nl_n",
     "nl_percentile",
+    *SOURCE_COLUMNS,
 ]
 
 #: Fewer years than this give no trend: a line through three or four points is not a trend.
@@ -241,4 +243,28 @@ def trend_models(
     for col in ("nl_rank", "nl_n", "nl_percentile"):
         out[col] = np.nan
         out.loc[police, col] = placed[col]
+    cells = fitted_cells(series, first_year, last_year, provisional)
+    out = out.merge(cells, on=keys, how="left", validate="one_to_one")
+    out[SOURCE_COLUMNS] = out[SOURCE_COLUMNS].fillna("")
     return out.sort_values(["region", "code", "source"])[MODEL_COLUMNS].reset_index(drop=True)
+
+
+def fitted_cells(
+    series: pd.DataFrame, first_year: int, last_year: int, provisional: bool
+) -> pd.DataFrame:
+    """Return per series the ``source_file`` and ``source_key`` of the counts a trend is fitted on.
+
+    The years ``first_year``-``last_year`` with a count and a population; provisional ones only
+    when ``provisional``.
+    """
+    s = series[series["year"].between(first_year, last_year)]
+    s = s[s["count"].notna() & s["population"].notna()]
+    if not provisional:
+        s = s[s["status"] != "provisional"]
+    if "source_file" not in s:
+        s = s.assign(source_file="", source_key="")
+    rows = [
+        (*k, *refs.refer(g["source_file"], g["source_key"]))
+        for k, g in s.groupby(SERIES_KEYS, sort=True)
+    ]
+    return pd.DataFrame(rows, columns=[*SERIES_KEYS, *SOURCE_COLUMNS])

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ivp_analysis import refs
+from ivp_analysis.refs import SOURCE_COLUMNS
 from ivp_analysis.trends.inputs import TOTAL, Inputs, yearly
 from ivp_analysis.vocab import (
     MATCH_NO,
@@ -36,6 +38,7 @@ RECONCILIATION_COLUMNS = [
     "difference_pct",
     "match",
     "note",
+    *SOURCE_COLUMNS,
 ]
 
 #: Plan codes with a shipped official municipal series: code -> (source, rounding base).
@@ -61,7 +64,9 @@ def official_for_plan(inputs: Inputs) -> pd.DataFrame:
         frame = inputs.cbs_totals if rounding == 5 else inputs.crime
         f = frame[frame["code"] == code]
         parts.append(
-            f[["region", "code", "year", "value"]].assign(source=source, rounding=rounding)
+            f[["region", "code", "year", "value", "file", "key"]].assign(
+                source=source, rounding=rounding
+            )
         )
     return pd.concat(parts, ignore_index=True)
 
@@ -102,7 +107,9 @@ def reconcile(
     - otherwise ``nee``.
 
     ``difference`` is plan minus official. Two adjacent years whose values are each other's
-    official values get the note that the plan seems to have swapped them.
+    official values get the note that the plan seems to have swapped them. ``source_file`` and
+    ``source_key`` name the plan's cell and the official one (where the frames carry ``file``
+    and ``key``).
 
     Examples
     --------
@@ -115,12 +122,19 @@ def reconcile(
     >>> r["match"].tolist()
     ['nee', 'nee', 'afronding', 'geen officiële reeks meegeleverd']
     """
-    p = yearly(plan)
-    p = p[["region", "code", "label", "year", "value"]].rename(columns={"value": "plan_value"})
-    off = official[["region", "code", "year", "value", "source", "rounding"]].rename(
-        columns={"value": "official_value", "source": "official_source"}
+    p = _cells(yearly(plan), "_p")
+    p = p[["region", "code", "label", "year", "value", "_pf", "_pk"]].rename(
+        columns={"value": "plan_value"}
     )
+    off = _cells(official, "_o")[
+        ["region", "code", "year", "value", "source", "rounding", "_of", "_ok"]
+    ].rename(columns={"value": "official_value", "source": "official_source"})
     m = p.merge(off, on=["region", "code", "year"], how="left", validate="many_to_one")
+    cells = [
+        refs.refer([a, b], [c, d]) for a, b, c, d in zip(m._pf, m._of, m._pk, m._ok, strict=True)
+    ]
+    m["source_file"] = [f for f, _ in cells]
+    m["source_key"] = [k for _, k in cells]
     m["difference"] = m["plan_value"] - m["official_value"]
     with np.errstate(invalid="ignore", divide="ignore"):
         m["difference_pct"] = (100 * m["difference"] / m["official_value"]).round(2)
@@ -134,6 +148,16 @@ def reconcile(
         if r["rounding"] == 5 and r["match"] in (MATCH_NO, MATCH_ROUNDING, MATCH_YES):
             m.at[i, "note"] = "; ".join(x for x in (m.at[i, "note"], NOTE_CBS_NL) if x)
     return m[RECONCILIATION_COLUMNS]
+
+
+def _cells(df: pd.DataFrame, prefix: str) -> pd.DataFrame:
+    """Return ``df`` with its ``file`` and ``key`` as ``<prefix>f`` and ``<prefix>k`` (None if absent)."""
+    return df.assign(
+        **{
+            f"{prefix}f": df["file"] if "file" in df else None,
+            f"{prefix}k": df["key"] if "key" in df else None,
+        }
+    )
 
 
 def _mark_swaps(m: pd.DataFrame) -> None:

@@ -81,14 +81,20 @@ def test_analysis_modules_never_import_the_presentation_layer():
 
 @pytest.fixture(scope="module")
 def result(inputs):
-    return trends.analyse("GM1926", "tussenevaluatie-2024", inputs=inputs)
+    return trends.analyse("GM1926", "tussenevaluatie-2024", data=inputs)
 
 
 def test_one_call_gives_every_result_table(result):
     assert result.name == "Pijnacker-Nootdorp"
     assert (result.moment.first_year, result.moment.last_year) == (2012, 2023)
     assert (result.moment.base_year, result.moment.eval_year) == (2022, 2023)
-    assert list(result.result_tables) == ["trends", "trend_models", "benchmark", "reconciliation"]
+    assert list(result.result_tables) == [
+        "trends",
+        "trend_models",
+        "benchmark",
+        "reconciliation",
+        "wijken",  # Pijnacker-Nootdorp's 2023 buurt figures are shipped
+    ]
     own = result.table[result.table["region"] == "GM1926"]
     assert set(result.table["region"]) == {"GM1926", "NL"}
     assert own["base_year"].dropna().eq(2022).all()
@@ -106,7 +112,7 @@ def test_base_and_benchmark_year_can_be_set(inputs):
         "tussenevaluatie-2024",
         base_year=2019,
         benchmark_year=2021,
-        inputs=inputs,
+        data=inputs,
     )
     assert r.table["base_year"].dropna().eq(2019).all()
     assert r.table.loc[r.table["year"] <= 2019, "rate_ratio_vs_base"].isna().all()
@@ -115,7 +121,7 @@ def test_base_and_benchmark_year_can_be_set(inputs):
 
 def test_a_bad_peer_group_is_a_parameter_error(inputs):
     with pytest.raises(ParameterError, match="GM9999"):
-        trends.analyse("GM1926", peer_group="GM0503,GM9999", inputs=inputs)
+        trends.analyse("GM1926", peer_group="GM0503,GM9999", data=inputs)
 
 
 def test_the_mid_term_evaluation_uses_no_year_after_2023(result):
@@ -127,7 +133,7 @@ def test_the_mid_term_evaluation_uses_no_year_after_2023(result):
 
 
 def test_provisional_figures_get_no_verdict_unless_asked(inputs):
-    final = trends.analyse("GM1926", "eindevaluatie-2026", inputs=inputs)
+    final = trends.analyse("GM1926", "eindevaluatie-2026", data=inputs)
     own = final.table[final.table["region"] == "GM1926"]
     prov = own[own["status"] == "provisional"]
     assert set(prov["year"]) == {2024, 2025}
@@ -141,7 +147,7 @@ def test_provisional_figures_get_no_verdict_unless_asked(inputs):
     assert (
         final.models.loc[final.models["source"] == vocab.SOURCE_POLICE, "last_year"].eq(2023).all()
     )
-    opted = trends.analyse("GM1926", "eindevaluatie-2026", provisional_verdicts=True, inputs=inputs)
+    opted = trends.analyse("GM1926", "eindevaluatie-2026", provisional_verdicts=True, data=inputs)
     own = opted.table[opted.table["region"] == "GM1926"]
     assert not own["verdict"].eq(vocab.VERDICT_PROVISIONAL).any()
     assert (

@@ -24,7 +24,7 @@ def _no_inf_in_frame(df, where):
 
 @pytest.mark.parametrize("municipality", ["GM0088", "GM0363"])
 def test_small_and_large_municipalities_have_no_inf(municipality, inputs):
-    r = trends.analyse(municipality, inputs=inputs)
+    r = trends.analyse(municipality, data=inputs)
     for name, table in r.result_tables.items():
         _no_inf_in_frame(table, f"{municipality} {name}.csv")
     texts = [

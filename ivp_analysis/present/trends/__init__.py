@@ -5,7 +5,7 @@ sentences in Dutch, made from a :class:`ivp_analysis.trends.TrendAnalysis`.
 ``*_caption`` and ``*_alt`` are the caption and alternative text of a table or figure. The
 modules follow the notebook's sections: :mod:`.series` (1), :mod:`.changes` (2-3),
 :mod:`.context` (the evaluation year against the pre-plan trend), :mod:`.models` (4),
-:mod:`.benchmark` (5), :mod:`.reconcile` (6), :mod:`.conclusions`; the shared formatters are in
+:mod:`.benchmark` (5), :mod:`.wijken` (6), :mod:`.reconcile` (7), :mod:`.conclusions`; the shared formatters are in
 :mod:`.formats`.
 """
 
@@ -53,8 +53,12 @@ from ivp_analysis.present.trends.series import (
     sources_text,
     write_tables,
 )
+from ivp_analysis.present.trends.wijken import show_wijken, wijken_table, wijken_text
 
 __all__ = [
+    "show_wijken",
+    "wijken_table",
+    "wijken_text",
     "BENCHMARK_DECIMALS",
     "CLAIM_WORDS",
     "PLAN_READING",
