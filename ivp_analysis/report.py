@@ -440,6 +440,7 @@ def _run_one(nb, params, specs, stage, failed_dir, kernel, cell_timeout) -> str 
             cwd=str(nb.parent),
             report_mode=False,
             engine_name=_engine(),
+            **_kernel_options(),
         )
     except PapermillExecutionError as exc:
         where = ""
@@ -455,6 +456,15 @@ def _run_one(nb, params, specs, stage, failed_dir, kernel, cell_timeout) -> str 
             where = f"; the executed notebook is kept at {_keep_failed(failed_dir, target)}"
         return f"notebook {nb.name} failed: {type(exc).__name__}: {_first_line(str(exc))}{where}"
     return None
+
+
+def _kernel_options() -> dict:
+    """Return the papermill options that fork the kernel from a warm template, when one is active."""
+    from ivp_analysis import warm
+
+    if warm.active_pool() is None:
+        return {}
+    return {"kernel_manager_class": warm.kernel_manager_class()}
 
 
 def longest_first(names: list[str], seconds: dict[str, float]) -> list[int]:
