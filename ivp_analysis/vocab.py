@@ -161,3 +161,20 @@ NO_FIGURE_FOR_YEAR_NL = "{source}: geen cijfer voor {year} meegeleverd"
 #: ``note`` of the reconciliation: swapped years, and why CBS differs.
 NOTE_SWAPPED_NL = "plan lijkt {first} en {second} te hebben verwisseld"
 NOTE_CBS_NL = "CBS telt anders dan de politie (andere selectie) en rondt af op 5"
+
+# --------------------------------------------------------------------------- regional overview
+# Words of the overview of a batch (``index.html`` and ``summary.csv`` at the batch root).
+
+#: Outcome of one report of a batch (``status`` of summary.csv), in Dutch.
+BATCH_STATUS_NL: dict[str, str] = {
+    "done": "gemaakt",
+    "skipped": "al actueel",
+    "failed": "mislukt",
+}
+#: Position of the evaluation year against the projected pre-plan trend (``trend_verdict`` of
+#: trends.csv and indicators.csv), in Dutch; a value not listed here is shown as it is.
+TREND_POSITION_NL: dict[str, str] = {
+    "below trend": "onder de trend",
+    "within trend": "binnen de trend",
+    "above trend": "boven de trend",
+}
