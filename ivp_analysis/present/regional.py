@@ -348,8 +348,8 @@ SCRIPT = """
     if (a === b) return 0;
     if (a === "" || a === null) return 1;
     if (b === "" || b === null) return -1;
-    var x = parseFloat(a), y = parseFloat(b);
-    if (!isNaN(x) && !isNaN(y) && String(x) === a.trim() && String(y) === b.trim()) return x - y;
+    var x = Number(a), y = Number(b);
+    if (!isNaN(x) && !isNaN(y)) return x - y;
     return a.localeCompare(b, "nl");
   }
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
