@@ -212,6 +212,7 @@ def run_report(
                 staging.kill_kernels(since)  # a stopped run: no kernel may go on writing
                 raise
             _assemble(params, notebooks, stage, final, started, t0, pdf, progress)
+            _settle_kernels()
             _publish(stage, final)
     finally:
         staging.remove(stage)
@@ -456,6 +457,15 @@ def _run_one(nb, params, specs, stage, failed_dir, kernel, cell_timeout) -> str 
             where = f"; the executed notebook is kept at {_keep_failed(failed_dir, target)}"
         return f"notebook {nb.name} failed: {type(exc).__name__}: {_first_line(str(exc))}{where}"
     return None
+
+
+def _settle_kernels() -> None:
+    """Wait until the warm kernels of this report have ended: no kernel outlives its report."""
+    from ivp_analysis import warm
+
+    pool = warm.active_pool()
+    if pool is not None:
+        pool.settle()
 
 
 def _kernel_options() -> dict:

@@ -169,7 +169,8 @@ def kill_kernels(since: float) -> int:
     for child in psutil.Process().children(recursive=True):
         try:
             if child.create_time() < since - 1 or not any(
-                "ipykernel" in part or "ivp_analysis.warm" in part for part in child.cmdline()
+                "ipykernel" in part or "ivp_analysis.kernel_template" in part
+                for part in child.cmdline()
             ):
                 continue
             for p in [*child.children(recursive=True), child]:

@@ -47,6 +47,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -67,9 +68,6 @@ BASE_MODULES = (
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
 )
-#: The matplotlib backend of the kernels: it attaches to the IPython shell when imported, so it
-#: must be imported by the kernel, never by the template.
-INLINE_BACKEND = "matplotlib_inline.backend_inline"
 #: Environment variables that ``jupyter_client`` sets per launch (not read at import time).
 PER_LAUNCH = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME"})
 #: Seconds to wait for a template to import its modules, and for one fork.
@@ -118,162 +116,6 @@ def preload_modules(notebooks: Iterable[Path]) -> list[str]:
     return sorted(found, key=lambda m: (m in BASE_MODULES, m))
 
 
-# --------------------------------------------------------------------------- the template
-
-
-def _import_all(modules: list[str]) -> None:
-    """Import each module; a name that is not a module (``from x import function``) is skipped."""
-    import importlib
-    import importlib.util
-
-    for name in modules:
-        parent = name.rpartition(".")[0]
-        if parent and parent not in sys.modules:
-            _import_all([parent])
-        if name in sys.modules:
-            continue
-        try:
-            if importlib.util.find_spec(name) is None:
-                continue
-        except (ImportError, ValueError):
-            continue  # an attribute of a module, not a module
-        importlib.import_module(name)
-
-
-def _serve(requests: int, replies: int, modules: list[str]) -> int:
-    """Run the template: import ``modules``, then fork one kernel per request until EOF."""
-    t = time.perf_counter()
-    out = os.fdopen(replies, "w", encoding="utf-8", buffering=1)
-    try:
-        _import_all(modules)
-        problem = _unsafe_state()
-    except BaseException as exc:  # noqa: BLE001 - any failure is reported to the worker
-        problem = f"import failed: {type(exc).__name__}: {exc}"
-    if problem:
-        out.write(json.dumps({"error": problem}) + "\n")
-        return 1
-    children: set[int] = set()
-    signal.signal(signal.SIGCHLD, lambda *_: _reap(children))
-    signal.signal(signal.SIGTERM, lambda *_: _stop(children, 0))
-    start_cwd = os.getcwd()
-    out.write(json.dumps({"ready": round(time.perf_counter() - t, 3), "pid": os.getpid()}) + "\n")
-    with os.fdopen(requests, "r", encoding="utf-8") as inp:
-        for line in inp:
-            request = json.loads(line)
-            ready_r, ready_w = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(ready_r)
-                _become_kernel(request, start_cwd, close=(requests, replies), ready=ready_w)
-            os.close(ready_w)
-            os.read(ready_r, 1)  # the child is in its own session now: its pid is its group
-            os.close(ready_r)
-            children.add(pid)
-            out.write(json.dumps({"pid": pid}) + "\n")
-    _stop(children, 0)
-    return 0
-
-
-def _unsafe_state() -> str | None:
-    """Return why the template may not fork kernels, or ``None`` when it may."""
-    if threading.active_count() != 1:
-        names = [t.name for t in threading.enumerate()]
-        return f"an import started a thread ({', '.join(names)}); a fork would not copy it"
-    if INLINE_BACKEND in sys.modules:
-        return f"{INLINE_BACKEND} was imported; it must attach to each kernel's own shell"
-    return None
-
-
-def _reap(children: set[int]) -> None:
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        children.discard(pid)
-
-
-def _stop(children: set[int], code: int) -> None:
-    """Kill the kernels still running (their whole groups) and end the template."""
-    for pid in list(children):
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    os._exit(code)
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent (the template) ends."""
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-
-
-def _become_kernel(request: dict, start_cwd: str, close: tuple[int, ...], ready: int) -> None:
-    """In the forked child: set up the process as a cold kernel would be, run the kernel, exit."""
-    code = 1
-    try:
-        parent = os.getppid()
-        os.setsid()
-        _die_with_parent()
-        if os.getppid() != parent:
-            os._exit(1)  # the template ended before the signal was armed
-        os.write(ready, b"1")
-        os.close(ready)
-        for fd in close:
-            os.close(fd)
-        for sig in (signal.SIGCHLD, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_DFL)
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        import ipykernel_launcher
-
-        sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
-        # as ipykernel_launcher does: the working directory is off sys.path while the kernel
-        # starts; IPython puts '' back
-        if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path(start_cwd)):
-            del sys.path[0]
-        if "numpy" in sys.modules:  # a new process seeds numpy's global generator afresh
-            sys.modules["numpy"].random.seed()
-        from ipykernel import kernelapp
-
-        code = 0
-        kernelapp.launch_new_instance()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:  # noqa: BLE001 - the child must never return into the template
-        import traceback
-
-        traceback.print_exc()
-        code = 1
-    finally:
-        import atexit
-
-        try:
-            atexit._run_exitfuncs()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of a template process: ``python -m ivp_analysis.warm REQ_FD REPLY_FD MODULE...``."""
-    args = sys.argv[1:] if argv is None else argv
-    return _serve(int(args[0]), int(args[1]), args[2:])
-
-
 # --------------------------------------------------------------------------- the worker side
 
 
@@ -285,7 +127,7 @@ class Template:
         req_r, self._req_w = os.pipe()
         self._rep_r, rep_w = os.pipe()
         self.proc = subprocess.Popen(
-            [*prefix, "-m", "ivp_analysis.warm", str(req_r), str(rep_w), *modules],
+            [*prefix, "-m", "ivp_analysis.kernel_template", str(req_r), str(rep_w), *modules],
             pass_fds=(req_r, rep_w),
             env=env,
             cwd=cwd,
@@ -356,38 +198,167 @@ def template_key(prefix: list[str], env: dict[str, str], cwd: str) -> tuple:
     return (tuple(prefix), kept, str(Path(cwd).resolve()))
 
 
-class KernelPool:
-    """The warm kernels of one worker process: its templates (normally one) and their launches."""
+@dataclass(frozen=True)
+class Launched:
+    """A kernel handed to a kernel manager: its pid and, for a spare, its own connection info."""
 
-    def __init__(self, modules: list[str]):
+    pid: int
+    info: dict | None = None  # None: the kernel uses the manager's connection file
+
+
+@dataclass
+class _Spare:
+    """A kernel forked and started before it was asked for, waiting for its notebook."""
+
+    key: tuple
+    pid: int
+    file: Path
+    info: dict
+
+
+def _without_connection_file(argv: list[str]) -> tuple[tuple[str, ...], int]:
+    """Return the kernel arguments without the connection file, and where ``-f`` stood.
+
+    Examples
+    --------
+    >>> _without_connection_file(["-f", "/run/k.json", "--quiet"])
+    (('--quiet',), 0)
+    """
+    i = argv.index("-f") if "-f" in argv else -1
+    return (tuple(argv[:i] + argv[i + 2 :]) if i >= 0 else tuple(argv)), i
+
+
+class KernelPool:
+    """The warm kernels of one worker process: its templates (normally one), a spare kernel and
+    the kernels that are shutting down.
+
+    A *spare* is the next kernel, forked as soon as one is handed out so that it starts while
+    the current notebook runs (a kernel takes about 0.3 s to be ready to run a cell). It is
+    handed out only to a launch with the same interpreter, flags, environment, working folder
+    and kernel arguments (its connection file apart: it has its own, whose ports and key the
+    kernel manager takes over); otherwise it is killed and a kernel is forked for the launch.
+    Nothing runs in a spare before it is handed out, so it is the kernel the launch would get.
+    """
+
+    def __init__(self, modules: list[str], *, spares: bool = True):
         self.modules = modules
+        self.spares = spares
         self.templates: dict[tuple, Template] = {}
         self.lock = threading.Lock()
         self.launches = 0
+        self.spare: _Spare | None = None
+        self.retired: list[tuple[_Forked, float]] = []
 
-    def launch(self, cmd: list[str], env: dict[str, str], cwd: str) -> int | None:
-        """Fork a kernel for a cold kernel command; ``None`` when ``cmd`` is not an ipykernel."""
+    def _template(self, key: tuple, prefix: list[str], env: dict[str, str], cwd: str) -> Template:
+        template = self.templates.get(key)
+        if template is not None and not template.alive():
+            template.close()
+            template = None
+        if template is None:
+            template = Template(prefix, dict(env), cwd, self.modules)
+            self.templates[key] = template
+        return template
+
+    def launch(
+        self, cmd: list[str], env: dict[str, str], cwd: str, conn: dict | None = None
+    ) -> Launched | None:
+        """Fork (or hand out the spare) kernel for a cold kernel command.
+
+        ``conn`` is the manager's connection info (ip, transport, signature scheme are taken
+        over by a spare). Returns ``None`` when ``cmd`` does not start an ipykernel.
+        """
         if "-m" not in cmd or cmd[cmd.index("-m") + 1 :][:1] != ["ipykernel_launcher"]:
             return None
         i = cmd.index("-m")
         prefix, argv = cmd[:i], cmd[i + 2 :]
         key = template_key(prefix, env, cwd)
+        fixed, where = _without_connection_file(argv)
+        conn = conn or {}
+        shape = tuple(conn.get(k) for k in ("ip", "transport", "signature_scheme", "kernel_name"))
+        spare_key = (key, fixed, shape)
         with self.lock:
-            template = self.templates.get(key)
-            if template is not None and not template.alive():
-                template.close()
-                template = None
-            if template is None:
-                template = Template(prefix, {k: v for k, v in env.items()}, cwd, self.modules)
-                self.templates[key] = template
+            self._reap_retired()
+            template = self._template(key, prefix, env, cwd)
             self.launches += 1
-            return template.fork(argv, env, cwd)
+            spare, self.spare = self.spare, None
+            if spare is not None and spare.key == spare_key and _Forked(spare.pid).poll() is None:
+                spare.file.unlink(missing_ok=True)  # the kernel read it when it started
+                launched = Launched(spare.pid, spare.info)
+            else:
+                if spare is not None:
+                    _discard(spare)
+                launched = Launched(template.fork(argv, env, cwd))
+            if self.spares and where >= 0 and shape[0]:
+                self.spare = _fork_spare(template, spare_key, argv, where, env, cwd, conn)
+            return launched
+
+    def retire(self, process: _Forked, wait: float) -> None:
+        """Let a kernel that was asked to shut down end on its own; kill it after ``wait`` s."""
+        with self.lock:
+            self.retired.append((process, time.monotonic() + wait))
+
+    def _reap_retired(self) -> None:
+        now = time.monotonic()
+        kept = []
+        for process, deadline in self.retired:
+            if process.poll() is None:
+                if now < deadline:
+                    kept.append((process, deadline))
+                else:
+                    process.kill()
+        self.retired = kept
+
+    def settle(self, timeout: float = 10.0) -> None:
+        """Return once every retired kernel has ended (killing those past their time)."""
+        end = time.monotonic() + timeout
+        while True:
+            with self.lock:
+                self._reap_retired()
+                if not self.retired:
+                    return
+                if time.monotonic() > end:
+                    for process, _ in self.retired:
+                        process.kill()
+            time.sleep(0.02)
 
     def close(self) -> None:
+        """End the templates, and with them every kernel they forked."""
         with self.lock:
+            if self.spare is not None:
+                _discard(self.spare)
+                self.spare = None
             for t in self.templates.values():
                 t.close()
             self.templates.clear()
+
+
+def _fork_spare(template, key, argv, where, env, cwd, conn) -> _Spare:  # noqa: ANN001
+    """Write a connection file of its own and fork a kernel on it."""
+    from jupyter_client.connect import write_connection_file
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    folder = Path(jupyter_runtime_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    secret = str(uuid.uuid4()).encode()
+    fname, info = write_connection_file(
+        str(folder / f"kernel-ivp-warm-{uuid.uuid4().hex[:12]}.json"),
+        ip=conn["ip"],
+        key=secret,
+        transport=conn["transport"],
+        signature_scheme=conn["signature_scheme"],
+        kernel_name=conn.get("kernel_name") or "",
+    )
+    args = [*argv]
+    args[where + 1] = fname
+    return _Spare(key, template.fork(args, env, cwd), Path(fname), {**info, "key": secret})
+
+
+def _discard(spare: _Spare) -> None:
+    try:
+        os.killpg(spare.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    spare.file.unlink(missing_ok=True)
 
 
 _POOL: KernelPool | None = None
@@ -480,8 +451,16 @@ class _Forked:
 
 @cache
 def kernel_manager_class() -> type:
-    """Return a ``jupyter_client`` kernel manager that forks its kernel from the active pool."""
+    """Return a ``jupyter_client`` kernel manager that forks its kernel from the active pool.
+
+    Its provisioner asks the pool for the kernel instead of starting a process; a spare comes
+    with its own connection info, which the manager takes over (its own ports are given back).
+    Shutting down, it asks the kernel to end (as ``jupyter_client`` does) but leaves the
+    waiting to the pool, so the next notebook starts meanwhile; a report waits for its kernels
+    to end (:meth:`KernelPool.settle`) before it is published.
+    """
     from jupyter_client import AsyncKernelManager
+    from jupyter_client.connect import LocalPortCache
     from jupyter_client.provisioning import LocalProvisioner
 
     class WarmProvisioner(LocalProvisioner):
@@ -490,12 +469,19 @@ def kernel_manager_class() -> type:
             env = dict(kwargs.get("env") or os.environ)
             env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher sets it
             cwd = str(kwargs.get("cwd") or os.getcwd())
-            pid = pool.launch(cmd, env, cwd) if pool is not None else None
-            if pid is None:
+            conn: dict[str, Any] = dict(self.connection_info or {})
+            launched = pool.launch(cmd, env, cwd, conn) if pool is not None else None
+            if launched is None:
                 return await super().launch_kernel(cmd, **kwargs)
-            self.process = _Forked(pid)  # type: ignore[assignment]
-            self.pid = self.pgid = pid
+            self.process = _Forked(launched.pid)  # type: ignore[assignment]
+            self.pid = self.pgid = launched.pid
             self.cwd = cwd
+            if launched.info is not None:
+                if self.ports_cached:  # the manager's own ports stay unused
+                    for name in ("shell", "iopub", "stdin", "hb", "control"):
+                        LocalPortCache.instance().return_port(int(conn[f"{name}_port"]))
+                    self.ports_cached = False
+                self.connection_info = launched.info  # type: ignore[assignment]
             return self.connection_info
 
     class WarmKernelManager(AsyncKernelManager):
@@ -507,8 +493,21 @@ def kernel_manager_class() -> type:
                 )
             return await super()._async_pre_start_kernel(**kw)
 
+        async def shutdown_kernel(  # type: ignore[override]
+            self, now: bool = False, restart: bool = False
+        ) -> None:
+            process = getattr(self.provisioner, "process", None)
+            pool = active_pool()
+            if restart or pool is None or not isinstance(process, _Forked):
+                await super().shutdown_kernel(now=now, restart=restart)
+                return
+            self.shutting_down = True
+            self.stop_restarter()
+            if now:
+                process.kill()
+            else:
+                await self._async_request_shutdown()
+            pool.retire(process, self.shutdown_wait_time)
+            await self._async_cleanup_resources()
+
     return WarmKernelManager
-
-
-if __name__ == "__main__":
-    sys.exit(main())

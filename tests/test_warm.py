@@ -144,7 +144,7 @@ def test_a_launch_with_another_environment_gets_its_own_template(tmp_path):
         write_connection_file(str(conn), key=b"test")
         return [sys.executable, "-m", "ipykernel_launcher", "-f", str(conn), QUIET]
 
-    p = warm.KernelPool(["json"])
+    p = warm.KernelPool(["json"], spares=False)
     env = {**os.environ, **KERNEL_ENV}
     try:
         pids = [
@@ -156,9 +156,9 @@ def test_a_launch_with_another_environment_gets_its_own_template(tmp_path):
         assert p.launch([sys.executable, "-m", "another_kernel"], env, str(tmp_path)) is None
     finally:
         p.close()  # ends the templates, and their kernels with them
-    for pid in pids:
-        assert pid is not None
-        _wait_ended(pid)
+    for launched in pids:
+        assert launched is not None
+        _wait_ended(launched.pid)
 
 
 def _wait_ended(pid: int) -> None:
