@@ -140,7 +140,10 @@ class Template:
         reply = self._reply(START_TIMEOUT)
         if "error" in reply:
             self.close()
-            raise ReportError(f"warm kernels: the template cannot serve: {reply['error']}")
+            raise ReportError(
+                f"warm kernels: the template cannot serve: {reply['error']} (run the batch with "
+                "--kernels cold)"
+            )
         self.seconds = float(reply["ready"])
 
     def _reply(self, timeout: float) -> dict:
