@@ -17,7 +17,8 @@ import pytest
 
 from ivp_analysis import warm
 from ivp_analysis.errors import ReportError
-from ivp_analysis.report import KERNEL_ENV, _engine, _kernel_environment, _kernel_options
+from ivp_analysis.execute import _engine, kernel_options
+from ivp_analysis.report import KERNEL_ENV, _kernel_environment
 
 pytestmark = pytest.mark.skipif(not warm.available(), reason="warm kernels need os.fork (Linux)")
 FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
@@ -74,7 +75,7 @@ def _run(nb: Path, executed: Path, **parameters) -> None:
         progress_bar=False,
         cwd=str(nb.parent),
         engine_name=_engine(),
-        **_kernel_options(),
+        **kernel_options(),
     )
 
 
