@@ -55,18 +55,34 @@ from typing import Any
 from ivp_analysis.errors import ReportError
 
 #: Libraries every report notebook needs, imported by the template besides the notebooks' own
-#: imports; ``ipykernel.kernelapp`` brings IPython, zmq, tornado and the kernel classes.
+#: imports: ``ipykernel.kernelapp`` brings IPython, zmq, tornado and the kernel classes; the rest
+#: is what a kernel otherwise imports itself when it starts (the debugger, IPython's inspector
+#: and completer) or at its first table or figure (pandas' writers, the Agg renderer). Each is
+#: an import without side effects (no thread, hook or signal handler; checked by the template).
 BASE_MODULES = (
     "numpy",
     "pandas",
+    "pandas.io.formats.csvs",
+    "pandas.io.formats.string",
     "scipy.stats",
     "statsmodels.api",
     "matplotlib.pyplot",
+    "matplotlib.backends.backend_agg",
     "seaborn",
     "yaml",
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.core.pylabtools",
+    "IPython.extensions.storemagic",
+    "faulthandler",
+    "pdb",
+    "psutil",
+    "sqlite3",
 )
 #: Environment variables that ``jupyter_client`` sets per launch (not read at import time).
 PER_LAUNCH = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME"})
