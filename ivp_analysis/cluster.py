@@ -48,10 +48,14 @@ def _require_dask() -> None:
 def connect(scheduler: str, workers: int) -> Iterator[Any]:
     """Yield a Dask client: of a new ``LocalCluster`` (``"local"``) or of a running scheduler."""
     _require_dask()
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
         with (
+            # a worker holds one task at a time (the default queues a second on it), so the
+            # last reports never wait behind another while a worker is idle
+            dask.config.set({"distributed.scheduler.worker-saturation": 1.0}),
             LocalCluster(
                 n_workers=max(1, workers),
                 threads_per_worker=1,  # one report at a time per worker process
