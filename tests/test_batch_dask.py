@@ -68,7 +68,7 @@ def test_a_worker_killed_mid_report_is_retried_and_the_report_verifies(tmp_path)
         first = _wait_for(lambda: sorted(markers.glob("*.started")), 180)[0]
         killed, kernel = first.name.split("-")[0], int(first.read_text())
         worker = next(p for p in psutil.Process(kernel).parents() if p.pid in workers)
-        staged = list((out / ".staging").glob(f"{killed}-*"))
+        staged = [p for p in (out / ".staging").glob(f"{killed}-*") if p.is_dir()]
         assert staged and (staged[0] / "results" / "before_pause.csv").is_file()
         assert not (staged[0] / "results" / "after_pause.csv").exists()  # mid-report
         worker.kill()
