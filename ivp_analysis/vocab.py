@@ -178,3 +178,18 @@ TREND_POSITION_NL: dict[str, str] = {
     "within trend": "binnen de trend",
     "above trend": "boven de trend",
 }
+#: Short names of the priorities (``PRIORITIES``), for the column headings of the overview.
+PRIORITY_SHORT_NL: dict[str, str] = {
+    "ondermijning": "Ondermijning",
+    "jeugd": "Jeugd",
+    "zorg": "Zorg",
+    "digitaal": "Digitaal",
+    "going-concern": "Overig",
+}
+#: The crime types of the overview (``ivp_analysis.regional.CRIMES``) with their Dutch names.
+OVERVIEW_CRIMES_NL: dict[str, str] = {
+    "burglary": "Woninginbraak",
+    "total_crime": "Totaal misdrijven",
+}
+#: Every "not assessable: ..." indicator status together, in Dutch.
+NOT_ASSESSABLE_NL = "niet te beoordelen (geen cijfers of geen streefrichting)"

@@ -23,22 +23,14 @@ from markupsafe import Markup, escape
 from ivp_analysis import regional, vocab
 from ivp_analysis.present.numbers import format_nl, format_pct_nl
 
-#: Short Dutch names of the priorities, for the column headings (full names in the title).
-PRIORITY_SHORT_NL: dict[str, str] = {
-    "ondermijning": "Ondermijning",
-    "jeugd": "Jeugd",
-    "zorg": "Zorg",
-    "digitaal": "Digitaal",
-    "going-concern": "Overig",
-}
 #: The status groups of the indicator counts: sign shown, Dutch meaning, CSS class.
 GROUP_SIGNS: tuple[tuple[str, str, str], ...] = (
     ("improved", "▲", vocab.STATUS_NL[vocab.STATUS_IMPROVED]),
     ("worsened", "▼", vocab.STATUS_NL[vocab.STATUS_WORSENED]),
     ("no_change", "=", vocab.STATUS_NL[vocab.STATUS_NO_CHANGE]),
-    ("not_assessable", "?", "niet te beoordelen (geen cijfers of geen streefrichting)"),
+    ("not_assessable", "?", vocab.NOT_ASSESSABLE_NL),
 )
-CRIME_NL = {"burglary": "Woninginbraak", "total_crime": "Totaal misdrijven"}
+CRIME_NL = vocab.OVERVIEW_CRIMES_NL
 
 
 def _missing(value: Any) -> bool:
@@ -215,7 +207,11 @@ def headings(prios: list[str]) -> list[tuple[str, str, str]]:
     ]
     for p in prios:
         cols.append(
-            (f"p-{p}", PRIORITY_SHORT_NL.get(p, p), vocab.PRIORITIES.get(p, p) + ": indicatoren")
+            (
+                f"p-{p}",
+                vocab.PRIORITY_SHORT_NL.get(p, p),
+                vocab.PRIORITIES.get(p, p) + ": indicatoren",
+            )
         )
     for crime, label in CRIME_NL.items():
         cols.append((f"{crime}-base", f"{label}: t.o.v. peiljaar", "status van de indicator"))
