@@ -24,6 +24,7 @@ report has them):
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -166,11 +167,24 @@ def columns(prios: list[str]) -> list[str]:
     return cols
 
 
-def read_table(folder: Path, name: str) -> pd.DataFrame:
-    """Read a result table as text (empty cells as ``""``); an absent table is an empty frame."""
+def read_table(folder: Path, name: str, region: str | None = None) -> pd.DataFrame:
+    """Read a result table as text (empty cells as ``""``); an absent table is an empty frame.
+
+    With ``region``, a table whose first column is ``region`` keeps only that region's rows,
+    picked before parsing: ``covid_municipal.csv`` holds every municipality, and a batch of all
+    of them reads it once per report.
+    """
     path = Path(folder) / "results" / name
     if not path.is_file():
         return pd.DataFrame()
+    if region:
+        with open(path, encoding="utf-8", newline="") as f:
+            header = f.readline()
+            if header.split(",", 1)[0] == "region":
+                prefix = f"{region},"
+                rows = [line for line in f if line.startswith(prefix)]
+                text = header + "".join(rows)
+                return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
@@ -300,7 +314,7 @@ def report_row(folder: Path, municipality: str) -> dict:
     folder = Path(folder)
     row: dict[str, Any] = dict(_moment(folder))
     tables = {
-        name: read_table(folder, name)
+        name: read_table(folder, name, municipality)
         for name in ("trends.csv", "trend_models.csv", "indicators.csv", "covid_municipal.csv")
     }
     row.update(_population(tables["trends.csv"], municipality, row.get("eval_year")))
