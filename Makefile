@@ -55,7 +55,7 @@ bench: $(STAMP) ## run the benchmark scripts and print their figures
 
 lock: ## regenerate requirements.lock from pyproject.toml (needs network)
 	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
-	build/lockenv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade ".[dev]" setuptools
+	build/lockenv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade ".[dev,cluster]" setuptools
 	echo "# Exact versions for reproducible installs; regenerate with 'make lock'. Python 3.11." > requirements.lock
 	build/lockenv/bin/python -m pip freeze --all --exclude-editable \
 	  | grep -v -i -E '^(ivp-analysis|pip)( @|==)' >> requirements.lock

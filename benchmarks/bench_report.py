@@ -1,18 +1,32 @@
-"""Benchmark of report runs: one report against the floor, and batch throughput with 1 and 2 workers.
+"""Benchmark of report throughput: single reports, local batches (cold, warm) and Dask batches.
 
-The floor is the time of running the same number of notebooks that only import our dependencies
-(kernel start plus imports): no report can be faster than that. Targets on a 2-core machine:
-one report at most 1.5 x the floor; 2 workers at least 1.7 x as fast as 1.
+In one run, on the same municipalities and the same cache, each timed from the command line
+(start-up, checks, notebooks, HTML, manifest, and for batches the regional overview):
 
-One report is timed as ``ivp report`` from the command line (start-up, checks, notebooks, HTML,
-manifest), with the notebooks run one at a time and two at a time against the floor run the
-same way. "Cache from another municipality" is the usual case: a temporary cache filled by one
-report of another municipality, holding only what every municipality shares (parsed inputs,
-national and all-municipality models, the national figures). "No cache at all" is the first
-report on a new machine or ``ivp verify``. The cache lives in a temporary folder, so the
-benchmark neither uses nor fills the user's own cache.
+* single reports: ``ivp report --jobs 1`` one after the other (the way a shell loop runs them);
+* a batch on the plain local worker processes with cold kernels
+  (``ivp batch --workers 2 --kernels cold``, what ``ivp batch`` did before warm kernels);
+* a warm batch (``ivp batch --workers 2``, the default: warm kernels);
+* batches on a Dask ``LocalCluster`` of 1 and of 2 workers (``--scheduler local``).
 
-Usage: python benchmarks/bench_report.py [--municipalities GM1926,GM0363,GM0599,GM0518]
+For each: reports per hour and the peak memory of the whole process tree (the benchmark, the
+``ivp`` process, its workers, templates and kernels), as the sum of PSS (each shared page
+counted once, split between the processes sharing it) and, for comparison, the sum of RSS
+(shared pages counted in every process). Targets on the 2-core machine: a warm batch with 2
+workers at least 4 x the rate of single ``ivp report --jobs 1`` runs; a LocalCluster of 2
+workers at least 1.7 x the rate of 1.
+
+The cache lives in a temporary folder, filled first by one report of a municipality that is
+not timed: it then holds what every municipality shares (parsed inputs, national and
+all-municipality models, national figures), as on the second report of a day. The load
+average is printed before and after: the machine is shared, and the figures mean little when
+other work ran meanwhile. The processor time per report (of the whole process tree) depends much
+less on other work: 2 cores to ourselves give at most 7,200 / (CPU s per report) reports an hour.
+
+``--all`` instead times ``ivp batch --all --moment tussenevaluatie-2024 --workers 2`` (target:
+under 20 minutes, peak memory under 3 GiB).
+
+Usage: python benchmarks/bench_report.py [--municipalities A,B,...] [--singles 4] [--all]
 Prints figures; asserts nothing.
 """
 
@@ -20,120 +34,199 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-import nbformat
+import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
-IMPORTS = """
-import numpy, pandas, scipy.stats, statsmodels.api, matplotlib.pyplot, seaborn, yaml
-import ivp_analysis, ivp_analysis.stats.countmodels, ivp_analysis.present.display, ivp_analysis.plots
-"""
-
-
-def floor_notebooks(n: int, folder: Path) -> list[Path]:
-    """Write ``n`` notebooks that only import the dependencies."""
-    out = []
-    for i in range(n):
-        nb = nbformat.v4.new_notebook()
-        nb.metadata["kernelspec"] = {
-            "name": "ivp-analysis",
-            "display_name": "Python (ivp-analysis)",
-            "language": "python",
-        }
-        nb.cells = [nbformat.v4.new_code_cell(IMPORTS.strip())]
-        p = folder / f"{i:02d}_floor.ipynb"
-        nbformat.write(nb, p)
-        out.append(p)
-    return out
+IVP = str(Path(sys.executable).with_name("ivp"))
+MOMENT = "tussenevaluatie-2024"
+#: Municipalities of several sizes (none is GM0363, which fills the cache).
+DEFAULT = "GM1926,GM0599,GM0518,GM0088,GM0344,GM0014,GM0200,GM0855,GM1680,GM0796"
 
 
-def run_floor(notebooks: list[Path], folder: Path, jobs: int) -> float:
-    """Run the import-only notebooks the way a report runs its notebooks (``jobs`` at a time)."""
-    from concurrent.futures import ThreadPoolExecutor
+class PeakMemory:
+    """Sample the memory of this process and all its descendants until stopped; keep the peak."""
 
-    import papermill
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.pss = 0
+        self.rss = 0
+        self.processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    from ivp_analysis.report import ensure_kernel
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
 
-    kernel = ensure_kernel()
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
 
-    def one(nb: Path) -> None:
-        papermill.execute_notebook(
-            str(nb), str(folder / f"out-{nb.name}"), kernel_name=kernel, progress_bar=False
+    def _run(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            pss = rss = n = 0
+            for p in [me, *me.children(recursive=True)]:
+                try:
+                    info = p.memory_full_info()
+                except psutil.Error:
+                    continue
+                pss += info.pss
+                rss += info.rss
+                n += 1
+            if pss > self.pss:
+                self.pss, self.processes = pss, n
+            self.rss = max(self.rss, rss)
+            self._stop.wait(self.interval)
+
+
+CPU = {"seconds": 0.0}  # processor time of the last command's whole process tree
+
+
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run(args: list[str], env: dict) -> tuple[float, str]:
+    """Run ``ivp``; return its wall time and output (its tree's CPU time goes to ``CPU``)."""
+    t, cpu = time.perf_counter(), _cpu()
+    done = subprocess.run([IVP, *args], capture_output=True, text=True, env=env, check=False)
+    took = time.perf_counter() - t
+    CPU["seconds"] = _cpu() - cpu  # every descendant is reaped within the tree, so it counts
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"ivp {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return took, done.stdout + done.stderr
+
+
+def _failures(output: str) -> str:
+    for line in output.splitlines():
+        if " done, " in line and " failed, " in line and " skipped in " in line:
+            return line.strip()
+    return "(no summary line)"
+
+
+def _line(label: str, n: int, seconds: float, cpu: float, mem: PeakMemory, extra: str = "") -> str:
+    rate = n / seconds * 3600
+    return (
+        f"{label:<40} {n:>3} reports {seconds:6.1f} s {rate:5.0f} reports/hour, "
+        f"CPU {cpu / n:5.1f} s/report; peak {mem.pss / 2**20:5.0f} MiB PSS "
+        f"({mem.rss / 2**20:.0f} MiB RSS, {mem.processes} processes){extra}"
+    )
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def bench_modes(codes: list[str], singles: int, tmp: Path, env: dict) -> None:
+    """Time single reports and the four batch modes; print one line each and the ratios."""
+    rates: dict[str, float] = {}
+    with PeakMemory() as mem:
+        total = cpu = 0.0
+        for code in codes[:singles]:
+            took, _ = _run(
+                [
+                    "report",
+                    "--municipality",
+                    code,
+                    "--moment",
+                    MOMENT,
+                    "--jobs",
+                    "1",
+                    "--out",
+                    str(tmp / "single"),
+                ],
+                env,
+            )
+            total += took
+            cpu += CPU["seconds"]
+    rates["single"] = singles / total * 3600
+    print(_line("single reports, ivp report --jobs 1", singles, total, cpu, mem), flush=True)
+    batch = ["batch", "--municipalities", ",".join(codes), "--moment", MOMENT, "--force"]
+    modes = {
+        "cold2": ("batch, 2 local workers, cold kernels", ["--workers", "2", "--kernels", "cold"]),
+        "warm2": ("batch, 2 local workers, warm kernels", ["--workers", "2"]),
+        "dask1": (
+            "batch, Dask LocalCluster of 1 worker",
+            ["--scheduler", "local", "--workers", "1"],
+        ),
+        "dask2": (
+            "batch, Dask LocalCluster of 2 workers",
+            ["--scheduler", "local", "--workers", "2"],
+        ),
+    }
+    for key, (label, extra) in modes.items():
+        with PeakMemory() as mem:
+            took, out = _run([*batch, *extra, "--out", str(tmp / key)], env)
+        rates[key] = len(codes) / took * 3600
+        print(
+            _line(label, len(codes), took, CPU["seconds"], mem, f"; {_failures(out)}"), flush=True
         )
+    print(
+        f"warm batch (2 workers) / single reports: {rates['warm2'] / rates['single']:.2f} x "
+        "(target >= 4, aim 6)"
+    )
+    print(f"cold batch (2 workers) / single reports: {rates['cold2'] / rates['single']:.2f} x")
+    print(f"warm batch / cold batch (2 workers each): {rates['warm2'] / rates['cold2']:.2f} x")
+    print(
+        f"LocalCluster 2 workers / 1 worker: {rates['dask2'] / rates['dask1']:.2f} x "
+        "(target >= 1.7)"
+    )
 
-    t = time.perf_counter()
-    with ThreadPoolExecutor(jobs) as pool:
-        list(pool.map(one, notebooks))
-    return time.perf_counter() - t
 
-
-def run_report_cli(municipality: str, out: Path, env: dict, jobs: int) -> float:
-    ivp = Path(sys.executable).with_name("ivp")
-    t = time.perf_counter()
-    subprocess.run(
-        [str(ivp), "report", "--municipality", municipality, "--moment", "tussenevaluatie-2024",
-         "--out", str(out), "--jobs", str(jobs)],
-        check=True, capture_output=True, env=env,
-    )  # fmt: skip
-    return time.perf_counter() - t
+def bench_all(tmp: Path, env: dict) -> None:
+    """Time the batch of every municipality with 2 warm workers."""
+    with PeakMemory() as mem:
+        took, out = _run(
+            ["batch", "--all", "--moment", MOMENT, "--workers", "2", "--out", str(tmp / "all")], env
+        )
+    n = out.count("\n[")
+    print(
+        _line(
+            "ivp batch --all --workers 2 (warm)",
+            n,
+            took,
+            CPU["seconds"],
+            mem,
+            f"; {_failures(out)}",
+        )
+    )
+    print(f"{took / 60:.1f} minutes (target < 20), peak {mem.pss / 2**30:.2f} GiB PSS (< 3)")
+    failed = [ln for ln in out.splitlines() if ln.startswith("GM") and " failed " in ln]
+    for ln in failed[:20]:
+        print("  " + ln[:200])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--municipalities", default="GM1926,GM0363,GM0599,GM0518")
+    ap.add_argument("--municipalities", default=DEFAULT)
+    ap.add_argument("--singles", type=int, default=4, help="single reports to time (default 4)")
+    ap.add_argument("--all", action="store_true", help="time the batch of all municipalities")
     args = ap.parse_args()
     codes = args.municipalities.split(",")
-
-    from ivp_analysis.batch import run_batch
-    from ivp_analysis.params import notebook_paths
-
-    n = len(notebook_paths())
-    print(f"machine: {os.cpu_count()} cores; report notebooks: {n}")
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        floor_dir = tmp / "floor"
-        floor_dir.mkdir()
-        notebooks = floor_notebooks(n, floor_dir)
-        cold_env = {**os.environ, "IVP_NO_CACHE": "1"}
-        # "warm": a fresh cache filled by the report of ANOTHER municipality, as in a batch or
-        # on the second report of the day; it holds only what all municipalities share
-        # (parsed inputs, national and all-municipality models, national figures), never
-        # anything of the municipality timed here
-        warm_env = {**os.environ, "IVP_CACHE_DIR": str(tmp / "cache")}
-        warm_env.pop("IVP_NO_CACHE", None)
-        run_report_cli("GM0363", tmp / "fill", warm_env, 2)
-        for jobs in (1, 2):
-            floor = min(run_floor(notebooks, floor_dir, jobs) for _ in range(3))
-            print(
-                f"floor: {n} notebooks that only import the dependencies, {jobs} at a time: {floor:.1f} s"
-            )
-            warm = min(
-                run_report_cli("GM1926", tmp / f"warm{jobs}{i}", warm_env, jobs) for i in range(3)
-            )
-            print(f"  one report, ivp report --jobs {jobs}, cache from another municipality: "
-                  f"{warm:5.1f} s = {warm / floor:.2f} x floor (target <= 1.5)")  # fmt: skip
-            cold = min(
-                run_report_cli("GM1926", tmp / f"cold{jobs}{i}", cold_env, jobs) for i in range(2)
-            )
-            print(f"  one report, ivp report --jobs {jobs}, no cache at all:              "
-                  f"{cold:5.1f} s = {cold / floor:.2f} x floor")  # fmt: skip
-        times = {}
-        os.environ["IVP_CACHE_DIR"] = warm_env["IVP_CACHE_DIR"]  # steady state: shared parts cached
-        for workers in (1, 2):
-            t = time.perf_counter()
-            res = run_batch(codes, {"moment": "tussenevaluatie-2024"}, tmp / f"batch{workers}", workers=workers,
-                            force=True, progress=lambda m: None)  # fmt: skip
-            times[workers] = time.perf_counter() - t
-            failed = [r for r in res if r.status != "done"]
-            print(f"batch of {len(codes)} reports with {workers} worker(s): {times[workers]:.1f} s "
-                  f"({len(codes) / times[workers] * 3600:.0f} reports/hour){'; FAILED: ' + str(failed) if failed else ''}")  # fmt: skip
-        print(f"speed-up with 2 workers: {times[1] / times[2]:.2f} x (target >= 1.7)")
+    print(f"machine: {os.cpu_count()} cores; {_load()}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="ivp-bench-") as name:
+        tmp = Path(name)
+        env = {**os.environ, "IVP_CACHE_DIR": str(tmp / "cache")}
+        env.pop("IVP_NO_CACHE", None)
+        _run(
+            ["report", "--municipality", "GM0363", "--moment", MOMENT, "--out", str(tmp / "fill")],
+            env,
+        )
+        if args.all:
+            bench_all(tmp, env)
+        else:
+            bench_modes(codes, args.singles, tmp, env)
+    print(_load())
 
 
 if __name__ == "__main__":

@@ -1,17 +1,31 @@
-"""``ivp batch``: reports for many municipalities in parallel local processes.
+"""``ivp batch``: reports for many municipalities, in local worker processes or on a Dask cluster.
 
-One line per finished report, a failing municipality does not stop the others, a summary table
-at the end. A report is skipped (unless ``force`` is set) only when its folder is complete and
-unchanged: its manifest matches the parameters, inputs, source notebooks and code, and every
-report file it lists (``index.html``, ``parameters.yaml``, executed notebooks, result tables,
-``report.pdf`` when a PDF is asked for) still has its SHA-256. Anything else is rebuilt, and the
-line says why.
+One line per finished report with the counts done / failed / running / waiting; a failing
+municipality does not stop the others; a summary table at the end; then the regional overview
+(``index.html`` and ``summary.csv`` at the root of ``--out``, :mod:`ivp_analysis.regional`).
+
+Where the reports run:
+
+* **local worker processes** (the default, no Dask needed): ``workers`` processes, each building
+  one report at a time with *warm kernels* (:mod:`ivp_analysis.warm`: every notebook in a new
+  process forked from a template that has the libraries imported), or with cold kernels, as
+  ``ivp report`` does, when ``warm`` is false;
+* **a Dask cluster** (``scheduler``, :mod:`ivp_analysis.cluster`): one task per report on an
+  existing cluster (``tcp://host:8786``) or on a ``LocalCluster`` of ``workers`` processes.
+
+Every report is built by :func:`build_one`, wherever it runs, and published atomically into
+``<out>/<municipality>/<moment>/`` (see :mod:`ivp_analysis.report`). A report is skipped (unless
+``force`` is set) only when its folder is complete and unchanged: its manifest matches the
+parameters, inputs, source notebooks and code, and every report file it lists (``index.html``,
+``parameters.yaml``, executed notebooks, result tables, ``report.pdf`` when a PDF is asked for)
+still has its SHA-256. Anything else is rebuilt, and the line says why.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +33,8 @@ from pathlib import Path
 from ivp_analysis import manifest, paths
 from ivp_analysis._version import __version__
 from ivp_analysis.errors import IvpError
+
+DONE, FAILED, SKIPPED = "done", "failed", "skipped"
 
 
 @dataclass
@@ -29,6 +45,23 @@ class BatchResult:
     status: str  # done, failed, skipped
     seconds: float
     detail: str  # output folder, or the reason
+    folder: str = ""  # the report folder (done or skipped)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report of a batch: what :func:`build_one` needs, wherever it runs (picklable)."""
+
+    given: dict
+    out_root: str
+    force: bool = False
+    notebooks_dir: str | None = None
+    pdf: bool = False
+    warm: bool = True
+
+    @property
+    def municipality(self) -> str:
+        return str(self.given.get("municipality"))
 
 
 def out_of_date(report: Path, params: dict, *, pdf: bool = False) -> str | None:
@@ -69,42 +102,107 @@ def out_of_date(report: Path, params: dict, *, pdf: bool = False) -> str | None:
     return None
 
 
-def _one(
-    given: dict,
-    out_root: str,
-    force: bool,
-    notebooks_dir: str | None = None,
-    pdf: bool = False,
-) -> BatchResult:
+def build_one(job: Job) -> BatchResult:
+    """Build (or skip) one report of a batch; never raises for a municipality's own failure."""
     from ivp_analysis.report import prepare, report_dir, run_report
 
     t = time.perf_counter()
-    code = str(given.get("municipality"))
+    code = job.municipality
     try:
-        nb_dir = Path(notebooks_dir) if notebooks_dir else None
-        params, _, _ = prepare(given, nb_dir)
-        target = report_dir(Path(out_root), params)
-        why = "forced" if force else out_of_date(target, params, pdf=pdf)
+        nb_dir = Path(job.notebooks_dir) if job.notebooks_dir else None
+        params, notebooks, _ = prepare(job.given, nb_dir)
+        target = report_dir(Path(job.out_root), params)
+        why = "forced" if job.force else out_of_date(target, params, pdf=job.pdf)
         if why is None:
-            return BatchResult(code, "skipped", time.perf_counter() - t, f"up to date: {target}")
-        # the workers already share the cores: one notebook at a time within each report
+            return BatchResult(
+                code, SKIPPED, time.perf_counter() - t, f"up to date: {target}", str(target)
+            )
         notes: list[str] = []
-        final = run_report(
-            given,
-            Path(out_root),
-            notebooks_dir=nb_dir,
-            jobs=1,
-            pdf=pdf,
-            progress=lambda m: notes.append(m) if m.startswith("warning:") else None,
-        )
+        with _kernels(job.warm, notebooks):
+            # the workers already share the cores: one notebook at a time within each report
+            final = run_report(
+                job.given,
+                Path(job.out_root),
+                notebooks_dir=nb_dir,
+                jobs=1,
+                pdf=job.pdf,
+                progress=lambda m: notes.append(m) if m.startswith("warning:") else None,
+            )
         detail = f"{final} (rebuilt: {why})" if why != "no report yet" else str(final)
         if notes:
             detail += "; " + "; ".join(notes)
-        return BatchResult(code, "done", time.perf_counter() - t, detail)
+        return BatchResult(code, DONE, time.perf_counter() - t, detail, str(final))
     except IvpError as exc:
-        return BatchResult(code, "failed", time.perf_counter() - t, str(exc))
+        return BatchResult(code, FAILED, time.perf_counter() - t, str(exc))
     except Exception as exc:  # one municipality's crash must not stop the batch
-        return BatchResult(code, "failed", time.perf_counter() - t, f"{type(exc).__name__}: {exc}")
+        return BatchResult(code, FAILED, time.perf_counter() - t, f"{type(exc).__name__}: {exc}")
+
+
+def _kernels(warm_kernels: bool, notebooks: list[Path]):
+    """Return the context in which a worker runs a report: warm kernels, or cold ones."""
+    from contextlib import nullcontext
+
+    from ivp_analysis import warm
+
+    if not (warm_kernels and warm.available()):
+        return nullcontext()
+    return warm.use(warm.worker_pool(notebooks))
+
+
+class Progress:
+    """Count done / failed / running / waiting reports and pass one line per finished report on.
+
+    Examples
+    --------
+    >>> lines = []
+    >>> p = Progress(3, lines.append, clock=lambda: 0.0)
+    >>> p.started("GM0001"); p.started("GM0002")
+    >>> p.finished(BatchResult("GM0001", "done", 5.0, "out/GM0001"))
+    >>> lines[-1]
+    '[1/3] GM0001 done in 5.0 s: out/GM0001 | 1 done, 0 failed, 1 running, 1 waiting (0 s)'
+    """
+
+    def __init__(
+        self,
+        total: int,
+        emit: Callable[[str], None],
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.total = total
+        self.emit = emit
+        self.clock = clock
+        self.t0 = clock()
+        self.running: set[str] = set()
+        self.counts = {DONE: 0, FAILED: 0, SKIPPED: 0}
+        self.lock = threading.Lock()
+
+    @property
+    def finished_count(self) -> int:
+        return sum(self.counts.values())
+
+    def started(self, municipality: str) -> None:
+        """Record that a report began (again, after a lost worker: it is counted once)."""
+        with self.lock:
+            self.running.add(municipality)
+
+    def finished(self, r: BatchResult) -> None:
+        """Record a finished report and emit its line."""
+        with self.lock:
+            self.running.discard(r.municipality)
+            self.counts[r.status] = self.counts.get(r.status, 0) + 1
+            head = f"[{self.finished_count}/{self.total}] {r.municipality} {r.status}"
+            self.emit(f"{head} in {r.seconds:.1f} s: {r.detail} | {self.state()}")
+
+    def state(self) -> str:
+        """Return the counts: done (skipped ones included), failed, running, waiting."""
+        done = self.counts[DONE] + self.counts[SKIPPED]
+        skipped = f" ({self.counts[SKIPPED]} skipped)" if self.counts[SKIPPED] else ""
+        running = len(self.running)
+        waiting = self.total - self.finished_count - running
+        return (
+            f"{done} done{skipped}, {self.counts[FAILED]} failed, {running} running, "
+            f"{waiting} waiting ({self.clock() - self.t0:.0f} s)"
+        )
 
 
 def run_batch(
@@ -117,39 +215,83 @@ def run_batch(
     pdf: bool = False,
     notebooks_dir: Path | None = None,
     progress: Callable[[str], None] = print,
+    warm: bool = True,
+    scheduler: str | None = None,
+    overview: bool = True,
 ) -> list[BatchResult]:
     """Build one report per municipality with ``common`` parameters; return the outcomes in input order.
 
-    ``pdf`` prints ``report.pdf`` for every report (and rebuilds a report that lacks one).
+    Parameters
+    ----------
+    municipalities : list of str
+        Municipality codes (duplicates are built once).
+    common : dict
+        Parameters of every report (``moment`` and any other notebook parameter).
+    out_root : path
+        Root of the reports; the regional overview is written here too.
+    workers : int
+        Local worker processes, or the workers of a ``LocalCluster`` (``scheduler="local"``).
+    force, pdf : bool
+        Rebuild reports that are up to date; print ``report.pdf`` for every report.
+    warm : bool
+        Run the notebooks in warm kernels (:mod:`ivp_analysis.warm`); ``False`` starts a cold
+        kernel per notebook, as ``ivp report`` does. Both give the same reports.
+    scheduler : str, optional
+        ``"local"`` for a Dask ``LocalCluster`` of ``workers`` processes, or the address of a
+        running Dask scheduler (``tcp://host:8786``); ``None`` for local worker processes.
+    overview : bool
+        Write ``index.html`` and ``summary.csv`` of the whole batch into ``out_root``.
     """
     from ivp_analysis.report import ensure_kernel
 
     ensure_kernel()  # once, before the workers start, so they never race to install it
-    jobs = [{**common, "municipality": m} for m in dict.fromkeys(municipalities)]
     nb = str(notebooks_dir) if notebooks_dir else None
-    results: dict[str, BatchResult] = {}
-    t0 = time.perf_counter()
-    n = len(jobs)
-    progress(f"batch: {n} report(s) with {workers} worker(s) into {out_root}")
-    if workers <= 1:
-        for i, job in enumerate(jobs, 1):
-            r = _one(job, str(out_root), force, nb, pdf)
-            results[job["municipality"]] = r
-            progress(_line(i, n, r, time.perf_counter() - t0))
+    jobs = [
+        Job({**common, "municipality": m}, str(out_root), force, nb, pdf, warm)
+        for m in dict.fromkeys(municipalities)
+    ]
+    where = f"Dask scheduler {scheduler}" if scheduler else "local worker process(es)"
+    kernels = "warm" if warm else "cold"
+    progress(f"batch: {len(jobs)} report(s), {workers} {where}, {kernels} kernels, into {out_root}")
+    tracker = Progress(len(jobs), progress)
+    if scheduler:
+        from ivp_analysis import cluster
+
+        found = cluster.run(jobs, scheduler, workers, tracker)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_one, job, str(out_root), force, nb, pdf): job for job in jobs}
-            for i, fut in enumerate(as_completed(futures), 1):
-                r = fut.result()
-                results[futures[fut]["municipality"]] = r
-                progress(_line(i, n, r, time.perf_counter() - t0))
-    ordered = [results[j["municipality"]] for j in jobs]
-    progress(summary_table(ordered, time.perf_counter() - t0))
+        found = {r.municipality: r for r in _run_local(jobs, workers, tracker)}
+    ordered = [found[j.municipality] for j in jobs]
+    progress(summary_table(ordered, tracker.clock() - tracker.t0))
+    if overview:
+        from ivp_analysis.present.regional import write_overview
+
+        page = write_overview(Path(out_root), ordered)
+        progress(f"regional overview: {page} and {page.with_name('summary.csv')}")
     return ordered
 
 
-def _line(i: int, n: int, r: BatchResult, elapsed: float) -> str:
-    return f"[{i}/{n}] {r.municipality} {r.status} in {r.seconds:.1f} s (elapsed {elapsed:.0f} s): {r.detail}"
+def _run_local(jobs: list[Job], workers: int, tracker: Progress) -> Iterator[BatchResult]:
+    """Build the reports in this process (one worker) or in ``workers`` local processes."""
+    if workers <= 1:
+        for job in jobs:
+            tracker.started(job.municipality)
+            r = build_one(job)
+            tracker.finished(r)
+            yield r
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(build_one, job): job for job in jobs}
+        # a process pool keeps every worker busy: the first `workers` jobs run, the rest wait
+        for job in jobs[:workers]:
+            tracker.started(job.municipality)
+        queued = iter(jobs[workers:])
+        for fut in as_completed(futures):
+            r = fut.result()
+            nxt = next(queued, None)
+            if nxt is not None:  # it took the worker that just finished
+                tracker.started(nxt.municipality)
+            tracker.finished(r)
+            yield r
 
 
 def summary_table(results: list[BatchResult], seconds: float) -> str:
@@ -169,9 +311,9 @@ def summary_table(results: list[BatchResult], seconds: float) -> str:
     w1 = max(len(r[1]) for r in rows)
     w2 = max(len(r[2]) for r in rows)
     lines = [f"{a:<{w0}}  {b:<{w1}}  {c:>{w2}}  {d}" for a, b, c, d in rows]
-    counts = {s: sum(r.status == s for r in results) for s in ("done", "failed", "skipped")}
+    counts = {s: sum(r.status == s for r in results) for s in (DONE, FAILED, SKIPPED)}
     lines.append("")
     lines.append(
-        f"{counts['done']} done, {counts['failed']} failed, {counts['skipped']} skipped in {seconds:.0f} s"
+        f"{counts[DONE]} done, {counts[FAILED]} failed, {counts[SKIPPED]} skipped in {seconds:.0f} s"
     )
     return "\n".join(lines)

@@ -123,7 +123,13 @@ def _add_verify(sub) -> None:
 
 def _add_batch(sub) -> None:
     """Add the ``batch`` subcommand."""
-    b = sub.add_parser("batch", help="build reports for many municipalities in parallel")
+    b = sub.add_parser(
+        "batch",
+        help="build reports for many municipalities in parallel, with a regional overview",
+        description="Build one report per municipality (local worker processes by default, or "
+        "a Dask cluster with --scheduler) and write index.html and summary.csv, an overview of "
+        "all of them, into --out.",
+    )
     who = b.add_mutually_exclusive_group(required=True)
     who.add_argument("--municipalities", help="comma-separated codes, e.g. GM1926,GM0363,GM0599")
     who.add_argument("--all", action="store_true", help="every municipality in the shipped data")
@@ -133,7 +139,25 @@ def _add_batch(sub) -> None:
     b.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="other parameters"
     )
-    b.add_argument("--workers", type=int, default=1, help="parallel processes (default 1)")
+    b.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="parallel worker processes, or the workers of --scheduler local (default 1)",
+    )
+    b.add_argument(
+        "--scheduler",
+        default=None,
+        help="run on Dask: 'local' starts a LocalCluster of --workers processes, an address "
+        "such as tcp://host:8786 uses a running scheduler (default: local processes, no Dask)",
+    )
+    b.add_argument(
+        "--kernels",
+        choices=("warm", "cold"),
+        default="warm",
+        help="warm: each notebook in a kernel forked from a worker's template with the "
+        "libraries imported (default, Linux); cold: a new kernel per notebook, as ivp report",
+    )
     b.add_argument("--force", action="store_true", help="rebuild reports that are up to date")
     b.add_argument("--pdf", action="store_true", help="also print report.pdf for every report")
     b.add_argument("--out", default=str(paths.REPORTS_DIR), help="root folder of the reports")
@@ -291,7 +315,14 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise ParameterError("--workers must be 1 or more")
     results = run_batch(
-        codes, common, Path(args.out), workers=args.workers, force=args.force, pdf=args.pdf
+        codes,
+        common,
+        Path(args.out),
+        workers=args.workers,
+        force=args.force,
+        pdf=args.pdf,
+        warm=args.kernels == "warm",
+        scheduler=args.scheduler,
     )
     return 1 if any(r.status == "failed" for r in results) else 0
 

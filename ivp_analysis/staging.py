@@ -157,17 +157,20 @@ def stop_on_signals() -> Iterator[None]:
 def kill_kernels(since: float) -> int:
     """Kill the Jupyter kernels this process started at or after ``since`` (a ``time.time()``).
 
-    Kernels run in their own session (jupyter_client starts them so), so a signal to the
-    report process does not reach them; without this they would keep running and writing
-    result tables into the staging folder. Returns the number of kernels killed.
+    Kernels run in their own session (jupyter_client starts them so, and so do the warm
+    templates of :mod:`ivp_analysis.warm`, whose kernels are this process's grandchildren), so
+    a signal to the report process does not reach them; without this they would keep running
+    and writing result tables into the staging folder. A warm template started before
+    ``since`` is left alone. Returns the number of kernels killed.
     """
     import psutil  # a dependency of ipykernel
 
     killed = 0
-    for child in psutil.Process().children(recursive=False):
+    for child in psutil.Process().children(recursive=True):
         try:
             if child.create_time() < since - 1 or not any(
-                "ipykernel" in part for part in child.cmdline()
+                "ipykernel" in part or "ivp_analysis.kernel_template" in part
+                for part in child.cmdline()
             ):
                 continue
             for p in [*child.children(recursive=True), child]:

@@ -240,3 +240,35 @@ KEPT_PLAN = (
 KEPT_EMPTY = "leeg in het toegevoegde bestand: het meegeleverde cijfer blijft staan"
 #: The ``dataset`` of an added figure that lays over no shipped data set (data_availability.csv).
 ADDED_DATASET = "toegevoegd"
+
+# --------------------------------------------------------------------------- regional overview
+# Words of the overview of a batch (``index.html`` and ``summary.csv`` at the batch root).
+
+#: Outcome of one report of a batch (``status`` of summary.csv), in Dutch.
+BATCH_STATUS_NL: dict[str, str] = {
+    "done": "gemaakt",
+    "skipped": "al actueel",
+    "failed": "mislukt",
+}
+#: Position of the evaluation year against the projected pre-plan trend (``trend_verdict`` of
+#: trends.csv and indicators.csv), in Dutch; a value not listed here is shown as it is.
+TREND_POSITION_NL: dict[str, str] = {
+    "below trend": "onder de trend",
+    "within trend": "binnen de trend",
+    "above trend": "boven de trend",
+}
+#: Short names of the priorities (``PRIORITIES``), for the column headings of the overview.
+PRIORITY_SHORT_NL: dict[str, str] = {
+    "ondermijning": "Ondermijning",
+    "jeugd": "Jeugd",
+    "zorg": "Zorg",
+    "digitaal": "Digitaal",
+    "going-concern": "Overig",
+}
+#: The crime types of the overview (``ivp_analysis.regional.CRIMES``) with their Dutch names.
+OVERVIEW_CRIMES_NL: dict[str, str] = {
+    "burglary": "Woninginbraak",
+    "total_crime": "Totaal misdrijven",
+}
+#: Every "not assessable: ..." indicator status together, in Dutch.
+NOT_ASSESSABLE_NL = "niet te beoordelen (geen cijfers of geen streefrichting)"

@@ -1,6 +1,7 @@
 """ivp batch: parallel reports, failures isolated, up-to-date reports skipped, changed ones rebuilt."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -40,8 +41,11 @@ def test_batch_runs_in_parallel_isolates_failures_and_skips_up_to_date(tmp_path)
         tmp_path / "GM0599" / "tussenevaluatie-2024" / "results" / "fixture_table.csv"
     ).is_file()
     progress_lines = [m for m in lines if m.startswith("[")]
-    assert len(progress_lines) == 3  # one line per finished report
-    assert "2 done, 1 failed, 0 skipped" in lines[-1]
+    assert len(progress_lines) == 3  # one line per finished report, with the counts
+    assert re.search(r"\| 2 done, 1 failed, 0 running, 0 waiting \(\d+ s\)$", progress_lines[-1])
+    assert "2 done, 1 failed, 0 skipped" in lines[-2]
+    assert lines[-1].startswith("regional overview:")
+    assert (tmp_path / "index.html").is_file() and (tmp_path / "summary.csv").is_file()
 
     assert _batch(tmp_path)[0].status == "skipped"
     edited = tmp_path / "GM1926" / "tussenevaluatie-2024" / "results" / "fixture_table.csv"
@@ -50,7 +54,7 @@ def test_batch_runs_in_parallel_isolates_failures_and_skips_up_to_date(tmp_path)
     assert rebuilt.status == "done"  # an edited result is not up to date
     assert "results/fixture_table.csv" in rebuilt.detail
     assert "1.5" in edited.read_text()
-    assert _batch(tmp_path, force=True)[0].status == "done"
+    assert _batch(tmp_path, force=True, warm=False)[0].status == "done"  # cold kernels
 
 
 def _edit_index(report: Path) -> str:

@@ -166,3 +166,59 @@ def test_print_pdf_counts_the_pages_it_printed(tmp_path):
         encoding="utf-8",
     )
     assert print_pdf(page, tmp_path / "three.pdf") == 3
+
+
+def _overview(root: Path) -> Path:
+    """Write the regional overview of the hand-made report folders (tests/fixtures/regional)."""
+    from ivp_analysis.batch import BatchResult
+    from ivp_analysis.present.regional import write_overview
+
+    fixtures = Path(__file__).parent / "fixtures" / "regional"
+    moment = "tussenevaluatie-2024"
+    for code in ("GM1926", "GM0599", "GM0363"):
+        shutil.copytree(fixtures / code, root / code)
+    results = [
+        BatchResult("GM1926", "done", 1.0, "", str(root / "GM1926" / moment)),
+        BatchResult("GM0088", "failed", 0.5, "notebook 01_crime_trends.ipynb failed", ""),
+        BatchResult("GM0599", "done", 1.0, "", str(root / "GM0599" / moment)),
+        BatchResult("GM0363", "done", 1.0, "", str(root / "GM0363" / moment)),
+    ]
+    return write_overview(root, results)
+
+
+def _visible_names(page) -> list[str]:
+    rows = page.locator("#overzicht tbody tr:visible td[data-col=name]")
+    return [rows.nth(i).get_attribute("data-sort") for i in range(rows.count())]
+
+
+def test_regional_overview_sorts_and_filters_without_a_server(browser, tmp_path, output_dir):
+    page, requests = _open(browser, _overview(tmp_path))
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    assert page.title().startswith("Regionaal overzicht")
+    assert page.locator("figure img").evaluate("img => img.naturalWidth") > 300
+    names = ["Pijnacker-Nootdorp", "Schiermonnikoog", "Rotterdam", "Amsterdam"]
+    assert _visible_names(page) == names  # batch order
+    inhabitants = page.locator("#overzicht th[data-col=population]")
+    inhabitants.click()  # smallest first; the failed row, without a number, stays last
+    assert _visible_names(page) == ["Pijnacker-Nootdorp", "Rotterdam", "Amsterdam", names[1]]
+    assert inhabitants.get_attribute("aria-sort") == "ascending"
+    inhabitants.click()
+    assert _visible_names(page) == ["Amsterdam", "Rotterdam", "Pijnacker-Nootdorp", names[1]]
+    page.locator("#overzicht th[data-col=name]").click()
+    assert _visible_names(page) == sorted(names)
+    page.screenshot(path=str(output_dir / "regional_overview.png"), full_page=True)
+    page.fill("#zoek", "rotter")
+    assert _visible_names(page) == ["Rotterdam"]
+    assert page.locator("#getoond").inner_text() == "1"
+    page.fill("#zoek", "")
+    page.select_option("#soort", "failed")
+    assert _visible_names(page) == ["Schiermonnikoog"]
+    assert "mislukt" in page.locator("#overzicht tbody tr:visible").inner_text()
+    page.select_option("#soort", "worsened")  # only GM1926 has a worsened indicator
+    assert _visible_names(page) == ["Pijnacker-Nootdorp"]
+    link = page.locator("#overzicht tbody tr:visible a", has_text="rapport")
+    assert link.get_attribute("href") == "GM1926/tussenevaluatie-2024/index.html"
+    assert errors == []
+    assert all(r.startswith(("file://", "data:")) for r in requests)  # nothing from a server
+    assert (output_dir / "regional_overview.png").stat().st_size > 20_000

@@ -16,7 +16,9 @@ def _split(spec: str) -> tuple[str, str]:
 
 def _pyproject() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    deps = project["dependencies"] + project["optional-dependencies"]["dev"]
+    deps = list(project["dependencies"])
+    for extra in project["optional-dependencies"].values():  # dev, cluster
+        deps += extra
     return dict(_split(d) for d in deps)
 
 

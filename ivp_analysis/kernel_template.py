@@ -1,0 +1,183 @@
+"""The program of a warm-kernel template: import the libraries once, then fork one kernel per request.
+
+Started by :class:`ivp_analysis.warm.Template` as ``python -m ivp_analysis.kernel_template
+REQ_FD REPLY_FD MODULE...`` with the interpreter, flags, environment and working directory of a
+cold kernel. It imports the modules, checks that the imports left it safe to fork (no thread,
+no matplotlib backend attached), then reads one JSON request per line from ``REQ_FD``: the
+kernel's arguments, environment and working directory. For each it forks; the child sets the
+process up as ``jupyter_client`` sets up a cold kernel and runs ``ipykernel``; the template
+answers the child's process id on ``REPLY_FD``. At end of file (the worker closed the pipe or
+died) or on SIGTERM it kills its kernels and exits. It never runs notebook code itself. See
+:mod:`ivp_analysis.warm` for why a kernel forked so is a cold kernel's equal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+#: The matplotlib backend of the kernels: it attaches to the IPython shell when imported, so it
+#: must be imported by the kernel, never by the template.
+INLINE_BACKEND = "matplotlib_inline.backend_inline"
+
+
+def _import_all(modules: list[str]) -> None:
+    """Import each module; a name that is not a module (``from x import function``) is skipped."""
+    import importlib
+    import importlib.util
+
+    for name in modules:
+        parent = name.rpartition(".")[0]
+        if parent and parent not in sys.modules:
+            _import_all([parent])
+        if name in sys.modules:
+            continue
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue
+        except (ImportError, ValueError):
+            continue  # an attribute of a module, not a module
+        importlib.import_module(name)
+
+
+def _serve(requests: int, replies: int, modules: list[str]) -> int:
+    """Run the template: import ``modules``, then fork one kernel per request until EOF."""
+    t = time.perf_counter()
+    out = os.fdopen(replies, "w", encoding="utf-8", buffering=1)
+    try:
+        _import_all(modules)
+        problem = _unsafe_state()
+    except BaseException as exc:  # noqa: BLE001 - any failure is reported to the worker
+        problem = f"import failed: {type(exc).__name__}: {exc}"
+    if problem:
+        out.write(json.dumps({"error": problem}) + "\n")
+        return 1
+    children: set[int] = set()
+    signal.signal(signal.SIGCHLD, lambda *_: _reap(children))
+    signal.signal(signal.SIGTERM, lambda *_: _stop(children, 0))
+    start_cwd = os.getcwd()
+    out.write(json.dumps({"ready": round(time.perf_counter() - t, 3), "pid": os.getpid()}) + "\n")
+    with os.fdopen(requests, "r", encoding="utf-8") as inp:
+        for line in inp:
+            request = json.loads(line)
+            ready_r, ready_w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(ready_r)
+                _become_kernel(request, start_cwd, close=(requests, replies), ready=ready_w)
+            os.close(ready_w)
+            os.read(ready_r, 1)  # the child is in its own session now: its pid is its group
+            os.close(ready_r)
+            children.add(pid)
+            out.write(json.dumps({"pid": pid}) + "\n")
+    _stop(children, 0)
+    return 0
+
+
+def _unsafe_state() -> str | None:
+    """Return why the template may not fork kernels, or ``None`` when it may."""
+    if threading.active_count() != 1:
+        names = [t.name for t in threading.enumerate()]
+        return f"an import started a thread ({', '.join(names)}); a fork would not copy it"
+    if INLINE_BACKEND in sys.modules:
+        return f"{INLINE_BACKEND} was imported; it must attach to each kernel's own shell"
+    return None
+
+
+def _reap(children: set[int]) -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        children.discard(pid)
+
+
+def _stop(children: set[int], code: int) -> None:
+    """Kill the kernels still running (their whole groups) and end the template."""
+    for pid in list(children):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    os._exit(code)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent (the template) ends."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _become_kernel(request: dict, start_cwd: str, close: tuple[int, ...], ready: int) -> None:
+    """In the forked child: set up the process as a cold kernel would be, run the kernel, exit."""
+    code = 1
+    try:
+        parent = os.getppid()
+        os.setsid()
+        _die_with_parent()
+        if os.getppid() != parent:
+            os._exit(1)  # the template ended before the signal was armed
+        os.write(ready, b"1")
+        os.close(ready)
+        for fd in close:
+            os.close(fd)
+        for sig in (signal.SIGCHLD, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_DFL)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        import ipykernel_launcher
+
+        sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
+        # as ipykernel_launcher does: the working directory is off sys.path while the kernel
+        # starts; IPython puts '' back
+        if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path(start_cwd)):
+            del sys.path[0]
+        if "numpy" in sys.modules:  # a new process seeds numpy's global generator afresh
+            sys.modules["numpy"].random.seed()
+        from ipykernel import kernelapp
+
+        code = 0
+        kernelapp.launch_new_instance()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # noqa: BLE001 - the child must never return into the template
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        import atexit
+
+        try:
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of a template process: ``python -m ivp_analysis.warm REQ_FD REPLY_FD MODULE...``."""
+    args = sys.argv[1:] if argv is None else argv
+    return _serve(int(args[0]), int(args[1]), args[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

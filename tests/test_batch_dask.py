@@ -1,0 +1,93 @@
+"""ivp batch on a Dask cluster: a real LocalCluster, one of its workers killed mid-report.
+
+The batch is submitted to the cluster's scheduler by address (as ``--scheduler tcp://...``
+would); the fixture notebook (tests/fixtures/pipeline/pause) writes one result table, says
+that its kernel started, waits, and writes a second table. The worker process running the
+first report to start is killed (SIGKILL) in between: the scheduler gives the task to another
+worker, and the published report must be complete and pass ``ivp verify``.
+"""
+
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from ivp_analysis.batch import run_batch
+from ivp_analysis.verify import verify
+
+pytest.importorskip("distributed")
+FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
+MOMENT = "tussenevaluatie-2024"
+
+
+def _wait_for(find, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = find()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"nothing found in {timeout} s")
+
+
+def test_a_worker_killed_mid_report_is_retried_and_the_report_verifies(tmp_path):
+    from distributed import Client, LocalCluster
+
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    out = tmp_path / "out"
+    common = {"moment": MOMENT, "pause": 4.0, "marker_dir": str(markers)}
+    results, lines = [], []
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            memory_limit=0,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        workers = set(client.run(os.getpid).values())
+        batch = threading.Thread(
+            target=lambda: results.extend(
+                run_batch(
+                    ["GM1926", "GM0599"],
+                    common,
+                    out,
+                    scheduler=cluster.scheduler_address,
+                    notebooks_dir=FIXTURES / "pause",
+                    progress=lines.append,
+                )
+            )
+        )
+        batch.start()
+        first = _wait_for(lambda: sorted(markers.glob("*.started")), 180)[0]
+        killed, kernel = first.name.split("-")[0], int(first.read_text())
+        worker = next(p for p in psutil.Process(kernel).parents() if p.pid in workers)
+        staged = [p for p in (out / ".staging").glob(f"{killed}-*") if p.is_dir()]
+        assert staged and (staged[0] / "results" / "before_pause.csv").is_file()
+        assert not (staged[0] / "results" / "after_pause.csv").exists()  # mid-report
+        worker.kill()
+        batch.join(timeout=300)
+        assert not batch.is_alive()
+    assert [(r.municipality, r.status) for r in results] == [("GM1926", "done"), ("GM0599", "done")]
+    assert len(list(markers.glob(f"{killed}-*.started"))) == 2  # ran again after the loss
+    try:  # the lost worker's kernel ended with it (psutil.TimeoutExpired if it did not)
+        psutil.Process(kernel).wait(timeout=10)
+    except psutil.NoSuchProcess:
+        pass
+    report = out / killed / MOMENT
+    for name in ("before_pause.csv", "after_pause.csv"):
+        assert (report / "results" / name).is_file()
+    assert not (out / ".staging").exists()  # the lost attempt's staging folder was removed
+    # the workers said when each report started: a line counts one still running
+    assert any(re.search(r"\| 1 done, 0 failed, 1 running, 0 waiting", line) for line in lines)
+    outcome = verify(report, progress=lambda m: None)
+    assert outcome.ok, outcome.problems
+    assert outcome.tables_compared == 2 and outcome.html_compared
+    assert (out / "index.html").is_file() and (out / "summary.csv").is_file()

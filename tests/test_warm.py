@@ -1,0 +1,170 @@
+"""warm: kernels forked from a template start as a cold kernel would, whatever ran before them.
+
+Real papermill, real kernels, real forks: a notebook that changes every kind of process state
+(tests/fixtures/pipeline/state) runs in a warm kernel, then a probe notebook records what its
+own kernel sees; the record must equal that of a cold kernel.
+"""
+
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from ivp_analysis import warm
+from ivp_analysis.errors import ReportError
+from ivp_analysis.execute import _engine, kernel_options
+from ivp_analysis.report import KERNEL_ENV, _kernel_environment
+
+pytestmark = pytest.mark.skipif(not warm.available(), reason="warm kernels need os.fork (Linux)")
+FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
+QUIET = "--IPKernelApp.log_level=CRITICAL"
+
+PROBE = """
+import json, os, sys, warnings
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from ivp_analysis import datasets
+
+state = {
+    "cwd": os.getcwd(),
+    "env": {k: os.environ.get(k) for k in ("MPLBACKEND", "PYTHONHASHSEED", "IVP_NO_CACHE")},
+    "parent_pid_set": "JPY_PARENT_PID" in os.environ,
+    "argv": [sys.argv[0].rsplit("/", 1)[-1], *sys.argv[1:2]],
+    "path0": sys.path[0] if sys.path else None,
+    "cwd_on_path": "" in sys.path,
+    "rc": {k: mpl.rcParams[k] for k in ("figure.dpi", "font.size", "backend")},
+    "precision": pd.get_option("display.precision"),
+    "warnings_are_errors": any(f[0] == "error" and f[2] is Warning for f in warnings.filters),
+    "names": sorted(k for k in globals() if not k.startswith("_")),
+    "execution_count": get_ipython().execution_count,
+    "hash": hash("ivp-analysis"),
+    "crime_total": float(datasets.get("municipal_crime")["value"].sum()),
+    "random": float(np.random.random()),
+}
+with open(out, "w") as f:
+    json.dump(state, f)
+"""
+
+
+def _notebook(path: Path, source: str, parameters: str = "") -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "ivp-analysis", "display_name": "x", "language": "python"}
+    cells = []
+    if parameters:
+        cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
+    cells.append(nbformat.v4.new_code_cell(source))
+    nb.cells = cells
+    nbformat.write(nb, path)
+    return path
+
+
+def _run(nb: Path, executed: Path, **parameters) -> None:
+    import papermill
+
+    papermill.execute_notebook(
+        str(nb),
+        str(executed),
+        parameters=parameters,
+        kernel_name="ivp-analysis",
+        progress_bar=False,
+        cwd=str(nb.parent),
+        engine_name=_engine(),
+        **kernel_options(),
+    )
+
+
+@pytest.fixture(scope="module")
+def pool():
+    from ivp_analysis.params import notebook_paths
+
+    p = warm.KernelPool(warm.preload_modules(notebook_paths()))
+    yield p
+    p.close()
+
+
+def test_a_kernel_after_a_state_changing_notebook_starts_as_a_cold_one(tmp_path, pool):
+    probe = _notebook(tmp_path / "probe.ipynb", PROBE, 'out: str = ""')
+    changer = FIXTURES / "state" / "00_a_state.ipynb"
+    with _kernel_environment():
+        _run(probe, tmp_path / "cold.ipynb", out=str(tmp_path / "cold.json"))
+        with warm.use(pool):
+            for i in (1, 2):
+                _run(changer, tmp_path / f"changed{i}.ipynb", results_dir=str(tmp_path))
+                _run(probe, tmp_path / f"warm{i}.ipynb", out=str(tmp_path / f"warm{i}.json"))
+    cold = json.loads((tmp_path / "cold.json").read_text())
+    warm1 = json.loads((tmp_path / "warm1.json").read_text())
+    warm2 = json.loads((tmp_path / "warm2.json").read_text())
+    assert pool.launches == 4  # every notebook of the block ran in a forked kernel
+    randoms = {cold.pop("random"), warm1.pop("random"), warm2.pop("random")}
+    assert len(randoms) == 3  # every kernel seeds numpy afresh, as a new process does
+    assert warm1 == cold and warm2 == cold
+    assert cold["cwd"] == str(tmp_path)  # not "/", where the changer went
+    assert cold["rc"]["figure.dpi"] != 11 and cold["precision"] != 1
+    assert cold["env"]["IVP_NO_CACHE"] is None and not cold["warnings_are_errors"]
+    assert cold["crime_total"] > 0  # the poisoned in-process cache did not reach the probe
+    assert cold["env"]["PYTHONHASHSEED"] == KERNEL_ENV["PYTHONHASHSEED"]
+
+
+def test_a_template_refuses_to_fork_after_an_import_that_started_a_thread(tmp_path):
+    (tmp_path / "starts_a_thread.py").write_text(
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
+    )
+    env = {**os.environ, **KERNEL_ENV}
+    with pytest.raises(ReportError, match="an import started a thread"):
+        warm.Template([sys.executable], env, str(tmp_path), ["json", "starts_a_thread"])
+
+
+def test_kernels_end_with_their_template(tmp_path, pool):
+    """A worker killed outright takes its template and the template's kernels with it."""
+    env = {**os.environ, **KERNEL_ENV}
+    template = warm.Template([sys.executable], env, str(tmp_path), ["json"])
+    conn = tmp_path / "kernel.json"
+    from jupyter_client.connect import write_connection_file
+
+    write_connection_file(str(conn), key=b"test")
+    pid = template.fork(["-f", str(conn), QUIET], env, str(tmp_path))
+    kernel = psutil.Process(pid)
+    assert kernel.ppid() == template.proc.pid and os.getpgid(pid) == pid  # own session
+    template.proc.send_signal(signal.SIGKILL)
+    template.proc.wait()
+    _wait_ended(pid)  # psutil.TimeoutExpired if the kernel outlived its template
+    template.close()
+
+
+def test_a_launch_with_another_environment_gets_its_own_template(tmp_path):
+    from jupyter_client.connect import write_connection_file
+
+    def cmd(i: int) -> list[str]:
+        conn = tmp_path / f"k{i}.json"
+        write_connection_file(str(conn), key=b"test")
+        return [sys.executable, "-m", "ipykernel_launcher", "-f", str(conn), QUIET]
+
+    p = warm.KernelPool(["json"], spares=False)
+    env = {**os.environ, **KERNEL_ENV}
+    try:
+        pids = [
+            p.launch(cmd(0), env, str(tmp_path)),
+            p.launch(cmd(1), {**env, "JPY_PARENT_PID": "1"}, str(tmp_path)),  # per launch: same
+            p.launch(cmd(2), {**env, "OMP_NUM_THREADS": "1"}, str(tmp_path)),  # read at import
+        ]
+        assert len(p.templates) == 2 and p.launches == 3
+        assert p.launch([sys.executable, "-m", "another_kernel"], env, str(tmp_path)) is None
+    finally:
+        p.close()  # ends the templates, and their kernels with them
+    for launched in pids:
+        assert launched is not None
+        _wait_ended(launched.pid)
+
+
+def _wait_ended(pid: int) -> None:
+    """Return once ``pid`` has ended; psutil.TimeoutExpired when it runs on after 10 s."""
+    try:
+        psutil.Process(pid).wait(timeout=10)
+    except psutil.NoSuchProcess:
+        pass
