@@ -32,36 +32,50 @@ def _months(first: object, last: object) -> list[str]:
     return [str(p) for p in pd.period_range(str(first), str(last), freq="M")]
 
 
+def _lookup(monthly: pd.DataFrame) -> dict[tuple[str, str], tuple[str, str]]:
+    """Return ``(code, month) -> (file, key)`` of the cells of ``monthly``."""
+    t = _cell_table(monthly, ["code", "period"])
+    return {
+        (c, p): (f, k)
+        for c, p, f, k in zip(t["code"], t["period"], t["file"], t["key"], strict=True)
+    }
+
+
+def _refer(lookup: dict, wanted: list[tuple[str, str]]) -> tuple[str, str]:
+    """Return ``(source_file, source_key)`` of the cells ``wanted`` that ``lookup`` holds."""
+    hit = [lookup[w] for w in wanted if w in lookup]
+    return refs.refer([f for f, _ in hit], [k for _, k in hit])
+
+
 def national_cells(national: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
     """Return ``covid_national.csv`` with the cell of each observed count."""
-    cells = _cell_table(monthly, ["code", "period"]).set_index(["code", "period"])
-    found = [
-        cells.index.get_indexer([(c, str(m))])[0]
+    lookup = _lookup(monthly)
+    pairs = [
+        _refer(lookup, [(c, str(m))])
         for c, m in zip(national["code"], national["month"], strict=True)
     ]
-    return _with(national, [cells.iloc[i] if i >= 0 else None for i in found])
+    return _assign(national, pairs)
 
 
 def summary_cells(summary: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
     """Return ``covid_summary.csv`` with the cells of the observed counts of each period."""
-    cells = _cell_table(monthly, ["code", "period"]).set_index(["code", "period"])
-    pairs = []
-    for code, first, last in zip(
-        summary["code"], summary["first_month"], summary["last_month"], strict=True
-    ):
-        want = [(code, m) for m in _months(first, last)]
-        hit = cells.reindex(want).dropna()
-        pairs.append(refs.refer(hit["file"], hit["key"]))
+    lookup = _lookup(monthly)
+    pairs = [
+        _refer(lookup, [(code, m) for m in _months(first, last)])
+        for code, first, last in zip(
+            summary["code"], summary["first_month"], summary["last_month"], strict=True
+        )
+    ]
     return _assign(summary, pairs)
 
 
 def years_cells(years: pd.DataFrame, monthly: pd.DataFrame) -> pd.DataFrame:
     """Return ``covid_national_years.csv`` with the cells of the twelve months of each year."""
-    cells = _cell_table(monthly, ["code", "period"]).set_index(["code", "period"])
-    pairs = []
-    for code, year in zip(years["code"], years["year"], strict=True):
-        hit = cells.reindex([(code, m) for m in _months(f"{year}-01", f"{year}-12")]).dropna()
-        pairs.append(refs.refer(hit["file"], hit["key"]))
+    lookup = _lookup(monthly)
+    pairs = [
+        _refer(lookup, [(code, m) for m in _months(f"{year}-01", f"{year}-12")])
+        for code, year in zip(years["code"], years["year"], strict=True)
+    ]
     return _assign(years, pairs)
 
 
@@ -72,11 +86,6 @@ def municipal_cells(municipal: pd.DataFrame, crime: pd.DataFrame) -> pd.DataFram
     out = m.merge(cells, on=["region", "code", "period"], how="left", validate="many_to_one")
     pairs = [refs.refer([f], [k]) for f, k in zip(out["file"], out["key"], strict=True)]
     return _assign(municipal, pairs)
-
-
-def _with(df: pd.DataFrame, rows: list) -> pd.DataFrame:
-    pairs = [refs.refer([r["file"]], [r["key"]]) if r is not None else ("", "") for r in rows]
-    return _assign(df, pairs)
 
 
 def _assign(df: pd.DataFrame, pairs: list[tuple[str, str]]) -> pd.DataFrame:
