@@ -91,3 +91,16 @@ def test_a_worker_killed_mid_report_is_retried_and_the_report_verifies(tmp_path)
     assert outcome.ok, outcome.problems
     assert outcome.tables_compared == 2 and outcome.html_compared
     assert (out / "index.html").is_file() and (out / "summary.csv").is_file()
+
+
+def test_the_kernels_of_a_dask_worker_do_not_inherit_the_nannys_environment(monkeypatch):
+    # A nanny starts its worker with MALLOC_TRIM_THRESHOLD_=65536 and OMP_NUM_THREADS=1 (Dask's
+    # defaults); the worker's kernels must get the environment ivp report gives them. A value the
+    # nanny did not set (OMP_NUM_THREADS=4 from the user's shell) stays.
+    from ivp_analysis import cluster
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    cluster._without_dask_environ()
+    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ
+    assert os.environ["OMP_NUM_THREADS"] == "4"
