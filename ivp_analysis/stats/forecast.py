@@ -21,9 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
-from ivp_analysis.stats.ar1 import ar1_components
+from ivp_analysis.stats.ar1 import ar1_components, mixture_quantile
 
 
 @dataclass
@@ -56,19 +56,7 @@ class MixturePredictive:
         Each t component is replaced by the normal with the same ``q`` quantile, as in
         :meth:`ivp_analysis.stats.ar1.AR1Predictive.quantile`.
         """
-        zq = stats.norm.ppf(q)
-        factor = stats.t.ppf(q, self.df) / zq if q != 0.5 else np.ones_like(self.df)
-        scale = self.sd * factor[:, None, None]
-        comp = self.mean + zq * scale
-        used = (self.weights > 0)[:, :, None]
-        lo = np.where(used, comp, np.inf).min(axis=1)
-        hi = np.where(used, comp, -np.inf).max(axis=1)
-        for _ in range(40):
-            mid = (lo + hi) / 2
-            z = (mid[:, None, :] - self.mean) / scale
-            below = np.einsum("sk,skh->sh", self.weights, special.ndtr(z)) < q
-            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
-        return (lo + hi) / 2
+        return mixture_quantile(self.weights, self.mean, self.sd, self.df, q, steps=40)
 
     def interval(self, level: float) -> tuple[np.ndarray, np.ndarray]:
         """Equal-tailed central ``level`` interval (S, H)."""

@@ -89,24 +89,25 @@ def month_text(r: CovidAnalysis, month: str | None = None) -> str:
 
 def summary_table(r: CovidAnalysis, code: str) -> pd.DataFrame:
     """Phases, years and the whole window of one code, with Dutch headers."""
-    s = r.settings
     d = r.summary[r.summary["code"] == code]
-    return pd.DataFrame(
-        {
-            "periode": d["phase_label"],
-            "maanden": d["months"],
-            "geregistreerd": d["observed"],
-            "verwacht": d["expected"].round(0),
-            "verschil (%)": d["pct_difference"].round(1),
-            f"{_level(s.level)}-interval som": [
-                f"{format_nl(a)} – {format_nl(b)}"
-                for a, b in zip(d[s.col("lower")], d[s.col("upper")], strict=True)
-            ],
-            "oordeel (som)": d["verdict"],
-            "mnd sign. lager": d["months_significant_below"],
-            "mnd sign. hoger": d["months_significant_above"],
-        }
-    )
+    return pd.DataFrame({"periode": d["phase_label"], "maanden": d["months"], **_sum_columns(r, d)})
+
+
+def _sum_columns(r: CovidAnalysis, d: pd.DataFrame) -> dict[str, object]:
+    """The columns of a period's sum: counts, difference, interval, verdict, months flagged."""
+    s = r.settings
+    return {
+        "geregistreerd": d["observed"],
+        "verwacht": d["expected"].round(0),
+        "verschil (%)": d["pct_difference"].round(1),
+        f"{_level(s.level)}-interval som": [
+            f"{format_nl(a)} – {format_nl(b)}"
+            for a, b in zip(d[s.col("lower")], d[s.col("upper")], strict=True)
+        ],
+        "oordeel (som)": d["verdict"],
+        "mnd sign. lager": d["months_significant_below"],
+        "mnd sign. hoger": d["months_significant_above"],
+    }
 
 
 def show_summary_tables(r: CovidAnalysis) -> None:
@@ -122,22 +123,12 @@ def show_summary_tables(r: CovidAnalysis) -> None:
 
 def totals_table(r: CovidAnalysis) -> pd.DataFrame:
     """The whole window for every code, with Dutch headers."""
-    s = r.settings
     d = r.summary[r.summary["period_type"] == PERIOD_TOTAL]
     return pd.DataFrame(
         {
             "code": d["code"],
             "soort": d["label"],
-            "geregistreerd": d["observed"],
-            "verwacht": d["expected"].round(0),
-            "verschil (%)": d["pct_difference"].round(1),
-            f"{_level(s.level)}-interval som": [
-                f"{format_nl(a)} – {format_nl(b)}"
-                for a, b in zip(d[s.col("lower")], d[s.col("upper")], strict=True)
-            ],
-            "oordeel (som)": d["verdict"],
-            "mnd sign. lager": d["months_significant_below"],
-            "mnd sign. hoger": d["months_significant_above"],
+            **_sum_columns(r, d),
             "oordeel met": d["model"],
             "opmerking": d["note"],
         }
