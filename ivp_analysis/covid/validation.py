@@ -16,6 +16,8 @@ lazily.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -333,30 +335,11 @@ def validate_municipal(
     X = np.column_stack([np.ones(T), t])
     expo = np.broadcast_to(pop0[:, None], (S, T))
     pre, ev = slice(0, pre_years), slice(pre_years, T)
-    res = predict_counts(
-        y[:, pre],
-        X[pre],
-        expo[:, pre],
-        X[ev],
-        expo[:, ev],
-        level=level,
-        n_sim=n_sim,
-        seed=seed + 1,
-        overdispersion_alpha=overdispersion_alpha,
-    )
+    args = (y[:, pre], X[pre], expo[:, pre], X[ev], expo[:, ev])
+    run = functools.partial(predict_counts, *args, level=level, n_sim=n_sim, seed=seed + 1)
+    res = run(overdispersion_alpha=overdispersion_alpha)
     # the plain route: fit_auto with its default test level and plug-in predict_interval
-    plain = predict_counts(
-        y[:, pre],
-        X[pre],
-        expo[:, pre],
-        X[ev],
-        expo[:, ev],
-        level=level,
-        n_sim=n_sim,
-        seed=seed + 1,
-        dispersion_mixture=False,
-        overdispersion_alpha=0.05,
-    )
+    plain = run(dispersion_mixture=False, overdispersion_alpha=0.05)
     cf = y[:, ev]  # the true counterfactual
     ok = res["converged"]
     covered = ((cf >= res["lower"]) & (cf <= res["upper"]))[ok]

@@ -109,41 +109,42 @@ def read_population_monthly(ctx: Ctx, names: list[str], body: Body) -> None:
         )
 
 
-def read_population_jan1(ctx: Ctx, names: list[str], body: Body) -> None:
-    """Read the 83648NED ``pop.csv``: population on 1 January 2022 per region."""
-    vi, ki = names.index("Populatie"), names.index("Key")
+def _read_population(
+    ctx: Ctx,
+    names: list[str],
+    body: Body,
+    key: str,
+    column: str,
+    year: str,
+    status: str,
+    source: str,
+) -> None:
+    """Read a CBS population file with a region column ``key`` and a count column ``column``."""
+    ki, vi = names.index(key), names.index(column)
     for line, f in body:
         ctx.add(
             region=_codes.normalise_region(f[ki]),
-            period=pd.Period("2022", "Y"),
+            period=pd.Period(year, "Y"),
             code="population_jan1",
-            value=number(ctx, f[vi], line, "Populatie"),
+            value=number(ctx, f[vi], line, column),
             raw=f[vi],
             _line=line,
-            _col="Populatie",
-            status="unknown",
-            source="CBS bevolking 1 januari 2022",
+            _col=column,
+            status=status,
+            source=source,
             note="",
             unit=None,
-            _rcol="Key",
+            _rcol=key,
         )
+
+
+def read_population_jan1(ctx: Ctx, names: list[str], body: Body) -> None:
+    """Read the 83648NED ``pop.csv``: population on 1 January 2022 per region."""
+    _read_population(
+        ctx, names, body, "Key", "Populatie", "2022", "unknown", "CBS bevolking 1 januari 2022"
+    )
 
 
 def read_buurt_population(ctx: Ctx, names: list[str], body: Body) -> None:
     """Read ``"",nhood_id,population`` (CBS 85984NED, inhabitants per buurt on 1 January 2024)."""
-    ki, vi = names.index("nhood_id"), names.index("population")
-    for line, f in body:
-        ctx.add(
-            region=_codes.normalise_region(f[ki]),
-            period=pd.Period("2024", "Y"),
-            code="population_jan1",
-            value=number(ctx, f[vi], line, "population"),
-            raw=f[vi],
-            _line=line,
-            _col="population",
-            status="final",
-            source="CBS 85984NED",
-            note="",
-            unit=None,
-            _rcol="nhood_id",
-        )
+    _read_population(ctx, names, body, "nhood_id", "population", "2024", "final", "CBS 85984NED")
