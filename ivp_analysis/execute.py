@@ -201,11 +201,16 @@ def settle_kernels() -> None:
 
 
 def kernel_options() -> dict:
-    """Return the papermill options that fork the kernel from a warm template, when one is active."""
+    """Return the papermill options: the kernel manager (forking from a warm template, if active).
+
+    Either manager hands out :class:`ivp_analysis.kernel_client.QuickReadyClient`.
+    """
     from ivp_analysis import warm
 
     if warm.active_pool() is None:
-        return {}
+        from ivp_analysis.kernel_client import QuickReadyKernelManager
+
+        return {"kernel_manager_class": QuickReadyKernelManager}
     return {"kernel_manager_class": warm.kernel_manager_class()}
 
 

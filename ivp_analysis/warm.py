@@ -478,9 +478,10 @@ def kernel_manager_class() -> type:
     waiting to the pool, so the next notebook starts meanwhile; a report waits for its kernels
     to end (:meth:`KernelPool.settle`) before it is published.
     """
-    from jupyter_client import AsyncKernelManager
     from jupyter_client.connect import LocalPortCache
     from jupyter_client.provisioning import LocalProvisioner
+
+    from ivp_analysis.kernel_client import QuickReadyKernelManager
 
     class WarmProvisioner(LocalProvisioner):
         async def launch_kernel(self, cmd: list[str], **kwargs: Any):
@@ -503,7 +504,7 @@ def kernel_manager_class() -> type:
                 self.connection_info = launched.info  # type: ignore[assignment]
             return self.connection_info
 
-    class WarmKernelManager(AsyncKernelManager):
+    class WarmKernelManager(QuickReadyKernelManager):
         async def _async_pre_start_kernel(self, **kw: Any):
             if self.provisioner is None:
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
