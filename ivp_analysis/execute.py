@@ -18,6 +18,8 @@ from pathlib import Path
 
 from ivp_analysis.errors import ReportError
 
+#: Arguments of every report kernel (cold or warm).
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 #: Seconds between saves of a running notebook (papermill's own engine saves around every cell).
 SAVE_EVERY = 10.0
 
@@ -203,15 +205,19 @@ def settle_kernels() -> None:
 def kernel_options() -> dict:
     """Return the papermill options: the kernel manager (forking from a warm template, if active).
 
-    Either manager hands out :class:`ivp_analysis.kernel_client.QuickReadyClient`.
+    Either manager hands out :class:`ivp_analysis.kernel_client.QuickReadyClient`. The kernels
+    keep no input history: nbclient already points it at an in-memory database, which a
+    thread of every kernel still filled after each cell.
     """
     from ivp_analysis import warm
 
     if warm.active_pool() is None:
         from ivp_analysis.kernel_client import QuickReadyKernelManager
 
-        return {"kernel_manager_class": QuickReadyKernelManager}
-    return {"kernel_manager_class": warm.kernel_manager_class()}
+        manager: type = QuickReadyKernelManager
+    else:
+        manager = warm.kernel_manager_class()
+    return {"kernel_manager_class": manager, "extra_arguments": KERNEL_ARGUMENTS}
 
 
 def longest_first(names: list[str], seconds: dict[str, float]) -> list[int]:
