@@ -46,6 +46,9 @@ class BatchResult:
     seconds: float
     detail: str  # output folder, or the reason
     folder: str = ""  # the report folder (done or skipped)
+    #: The report's fields of the regional overview, read where the report was built (in
+    #: parallel, instead of one after the other at the end); ``None``: read them from ``folder``.
+    row: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,12 @@ def build_one(job: Job) -> BatchResult:
         why = "forced" if job.force else out_of_date(target, params, pdf=job.pdf)
         if why is None:
             return BatchResult(
-                code, SKIPPED, time.perf_counter() - t, f"up to date: {target}", str(target)
+                code,
+                SKIPPED,
+                time.perf_counter() - t,
+                f"up to date: {target}",
+                str(target),
+                _overview_row(target, code),
             )
         notes: list[str] = []
         with _kernels(job.warm, notebooks):
@@ -131,11 +139,74 @@ def build_one(job: Job) -> BatchResult:
         detail = f"{final} (rebuilt: {why})" if why != "no report yet" else str(final)
         if notes:
             detail += "; " + "; ".join(notes)
-        return BatchResult(code, DONE, time.perf_counter() - t, detail, str(final))
+        row = _overview_row(Path(final), code)
+        return BatchResult(code, DONE, time.perf_counter() - t, detail, str(final), row)
     except IvpError as exc:
         return BatchResult(code, FAILED, time.perf_counter() - t, str(exc))
     except Exception as exc:  # one municipality's crash must not stop the batch
         return BatchResult(code, FAILED, time.perf_counter() - t, f"{type(exc).__name__}: {exc}")
+
+
+def _end_with_batch(batch_pid: int) -> None:
+    """In a local worker process: have Linux send it SIGTERM when the batch process ends.
+
+    A worker otherwise outlives a batch process that was killed (``kill -9``): it keeps the
+    job queue's pipe open itself, so it would finish its queued reports for nobody and then wait
+    forever. SIGTERM stops a running report as it stops ``ivp report`` (its staging folder is
+    removed; nothing is published).
+    """
+    import ctypes
+    import os
+    import signal
+
+    pr_set_pdeathsig = 1
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return  # not Linux: as before
+    if os.getppid() != batch_pid:  # the batch ended before the signal was armed
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _overview_row(folder: Path, municipality: str) -> dict | None:
+    """Return the report's fields of the regional overview, or ``None`` to read them at the end."""
+    from ivp_analysis.regional import report_row
+
+    try:
+        return report_row(folder, municipality)
+    except Exception:  # noqa: BLE001 - the overview reads the folder again and shows the error
+        return None
+
+
+def preload_in_background(modules: list[str]) -> threading.Thread:
+    """Import ``modules`` in a thread of the lowest priority; return the (started) thread.
+
+    While the workers run, the batch process waits; its thread gets a core only when the
+    workers leave one idle (Linux gives a thread its own priority), so the overview's imports
+    (matplotlib, seaborn, about a second) cost the batch no time at its end. Start it only
+    after the worker processes are forked: a fork during an import could copy a held lock.
+    """
+    import importlib
+    import os
+
+    def run() -> None:
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        except (AttributeError, OSError):
+            pass
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the overview imports it again and says why
+                return
+
+    thread = threading.Thread(target=run, name="ivp-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+#: Modules of the regional overview, imported in the background while the reports are built.
+OVERVIEW_MODULES = ["ivp_analysis.present.regional", "ivp_analysis.plots.regional"]
 
 
 def _kernels(warm_kernels: bool, notebooks: list[Path]):
@@ -279,8 +350,13 @@ def _run_local(jobs: list[Job], workers: int, tracker: Progress) -> Iterator[Bat
             tracker.finished(r)
             yield r
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    import os
+
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_end_with_batch, initargs=(os.getpid(),)
+    ) as pool:
         futures = {pool.submit(build_one, job): job for job in jobs}
+        preload_in_background(OVERVIEW_MODULES)  # the workers are forked by now
         # a process pool keeps every worker busy: the first `workers` jobs run, the rest wait
         for job in jobs[:workers]:
             tracker.started(job.municipality)

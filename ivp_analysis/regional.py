@@ -120,6 +120,7 @@ class Outcome(Protocol):
     status: str
     detail: str
     folder: str
+    row: dict | None  # the fields of report_row, when the worker read them already
 
 
 def status_group(status: str) -> str:
@@ -355,7 +356,7 @@ def overview(results: Iterable[Outcome], out_root: Path) -> pd.DataFrame:
             row["report"] = _relative(folder / "index.html", out_root)
             if (folder / "report.pdf").is_file():
                 row["pdf"] = _relative(folder / "report.pdf", out_root)
-            row.update(report_row(folder, r.municipality))
+            row.update(r.row if r.row is not None else report_row(folder, r.municipality))
         rows.append(row)
     frame = pd.DataFrame(rows, columns=columns(priorities(rows)))
     for col in frame.columns:

@@ -36,6 +36,9 @@ def test_batch_runs_in_parallel_isolates_failures_and_skips_up_to_date(tmp_path)
         ("GM0599", "done"),
     ]
     assert "GM9999 is not in the shipped data" in first[1].detail
+    # each worker read its report's overview fields; a failed report has none
+    assert first[0].row is not None and first[0].row["moment"] == "tussenevaluatie-2024"
+    assert first[1].row is None
     assert (tmp_path / "GM1926" / "tussenevaluatie-2024" / "index.html").is_file()
     assert (
         tmp_path / "GM0599" / "tussenevaluatie-2024" / "results" / "fixture_table.csv"
@@ -108,3 +111,72 @@ def test_batch_rebuilds_a_report_whose_folder_is_incomplete_or_changed(tmp_path)
     assert _batch(tmp_path)[0].status == "skipped"
     r = _batch(tmp_path, pdf=True)[0]
     assert r.status == "done" and "report.pdf missing" in r.detail
+
+
+def test_preload_imports_in_a_background_thread_of_the_lowest_priority():
+    import os
+    import sys
+    import threading
+
+    from ivp_analysis.batch import preload_in_background
+
+    seen = {}
+    real = os.setpriority
+
+    def spy(which, who, prio):
+        seen["args"] = (which, who, prio, threading.get_native_id())
+        real(which, who, prio)
+
+    os.setpriority = spy
+    try:
+        sys.modules.pop("colorsys", None)
+        thread = preload_in_background(["colorsys", "no_such_module_here", "json"])
+        thread.join(10)
+    finally:
+        os.setpriority = real
+    assert "colorsys" in sys.modules
+    which, who, prio, tid = seen["args"]
+    assert (which, who, prio) == (os.PRIO_PROCESS, tid, 19)  # the thread itself, not the process
+    assert tid != threading.get_native_id()
+    assert os.getpriority(os.PRIO_PROCESS, 0) != 19  # the batch process keeps its priority
+
+
+def test_local_workers_end_when_the_batch_process_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from ivp_analysis.batch import run_batch\n"
+        f"run_batch(['GM1926', 'GM0599', 'GM0518', 'GM0088'], {MOMENT!r}, {str(tmp_path)!r},"
+        f" workers=2, notebooks_dir=Path({str(FIXTURES / 'ok')!r}), progress=print)\n"
+    )
+    batch = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL)
+    me = psutil.Process(batch.pid)
+    deadline = time.monotonic() + 60
+    workers = []
+    while len(workers) < 2 and time.monotonic() < deadline:
+        workers = [p for p in me.children() if "kernel_template" not in " ".join(p.cmdline())]
+        time.sleep(0.1)
+    assert len(workers) == 2, "the batch did not start its two workers"
+    everything = [me, *me.children(recursive=True)]
+    os.kill(batch.pid, signal.SIGKILL)
+    batch.wait()
+
+    def running(p):  # an ended process may stay a zombie where nothing reaps orphans
+        try:
+            return p.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    deadline = time.monotonic() + 30
+    while any(running(p) for p in everything) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    alive = [p.pid for p in everything if running(p)]
+    assert alive == [], f"processes outlived the killed batch: {alive}"

@@ -136,3 +136,15 @@ def test_columns_are_fixed_and_unique():
     assert cols[:4] == ["municipality", "name", "status", "error"]
     frame = regional.overview(_results(), FIXTURES)
     assert list(frame.columns) == cols
+
+
+def test_a_row_read_by_the_worker_is_taken_as_is_and_equals_reading_it_at_the_end():
+    results = _results()
+    read_late = regional.overview(results, FIXTURES)
+    for r in results:
+        if r.folder:
+            r.row = regional.report_row(Path(r.folder), r.municipality)
+    assert regional.overview(results, FIXTURES).equals(read_late)
+    # the worker's fields are what the overview shows: it does not read the folder again
+    results[0].row = {**results[0].row, "population": 1}
+    assert regional.overview(results, FIXTURES)["population"].iloc[0] == 1

@@ -25,7 +25,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "pipeline"
 QUIET = "--IPKernelApp.log_level=CRITICAL"
 
 PROBE = """
-import json, os, sys, warnings
+import gc, json, os, sys, warnings
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
@@ -46,6 +46,9 @@ state = {
     "hash": hash("ivp-analysis"),
     "crime_total": float(datasets.get("municipal_crime")["value"].sum()),
     "random": float(np.random.random()),
+    "gc": [gc.isenabled(), list(gc.get_threshold())],
+    "frozen": gc.get_freeze_count(),
+    "history": get_ipython().history_manager.enabled,
 }
 with open(out, "w") as f:
     json.dump(state, f)
@@ -103,6 +106,13 @@ def test_a_kernel_after_a_state_changing_notebook_starts_as_a_cold_one(tmp_path,
     assert pool.launches == 4  # every notebook of the block ran in a forked kernel
     randoms = {cold.pop("random"), warm1.pop("random"), warm2.pop("random")}
     assert len(randoms) == 3  # every kernel seeds numpy afresh, as a new process does
+    # the template's imports are frozen for the garbage collector (a cold kernel has none),
+    # which collects as before: same thresholds, enabled
+    assert cold.pop("frozen") == 0 and warm1.pop("frozen") > 10_000 and warm2.pop("frozen") > 0
+    assert cold["gc"] == [True, [700, 10, 10]] and cold["history"] is False
+    for name in ("cold", "warm1", "warm2"):  # no start-up message of a kernel became an output
+        executed = nbformat.read(tmp_path / f"{name}.ipynb", as_version=4)
+        assert [c.outputs for c in executed.cells if c.cell_type == "code"] == [[], [], []]
     assert warm1 == cold and warm2 == cold
     assert cold["cwd"] == str(tmp_path)  # not "/", where the changer went
     assert cold["rc"]["figure.dpi"] != 11 and cold["precision"] != 1
