@@ -197,9 +197,6 @@ def run(
             ): job
             for job in jobs
         }
-        batch.preload_in_background(
-            batch.OVERVIEW_MODULES
-        )  # the workers are other processes, not forks
         for fut in as_completed(futures):
             job = futures[fut]
             try:

@@ -16,8 +16,12 @@ from queue import Empty
 
 from jupyter_client import AsyncKernelManager
 from jupyter_client.asynchronous import AsyncKernelClient
-from traitlets import DottedObjectName
+from traitlets import DottedObjectName, Type
 
+#: Seconds to wait for the IOPub message of a ``kernel_info`` reply before asking again (0.2 in
+#: ``jupyter_client``). A new subscriber misses what the kernel published before it joined, so
+#: the first answer's status message is often lost; asking again sooner costs a tiny request.
+IOPUB_CHECK = 0.02
 #: Dotted name of the client, as ``KernelManager.client_class`` takes it.
 CLIENT_CLASS = "ivp_analysis.kernel_client.QuickReadyClient"
 
@@ -41,7 +45,7 @@ class QuickReadyClient(AsyncKernelClient):
             else:
                 if msg["msg_type"] == "kernel_info_reply":
                     try:  # IOPub is connected once the reply's busy/idle status arrives
-                        await self.iopub_channel.get_msg(timeout=0.2)
+                        await self.iopub_channel.get_msg(timeout=IOPUB_CHECK)
                     except Empty:
                         pass
                     else:
@@ -62,3 +66,5 @@ class QuickReadyKernelManager(AsyncKernelManager):
     """``jupyter_client``'s asynchronous kernel manager, handing out :class:`QuickReadyClient`."""
 
     client_class = DottedObjectName(CLIENT_CLASS)
+    # jupyter_client's manager makes its clients with client_factory, whose default is fixed
+    client_factory = Type(QuickReadyClient, klass=AsyncKernelClient)
