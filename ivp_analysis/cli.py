@@ -494,6 +494,9 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``ivp`` command; return the exit code."""
+    from ivp_analysis.execute import skip_iri_format_checks
+
+    skip_iri_format_checks()
     args = _parser().parse_args(argv)
     handlers = {
         "report": _cmd_report,

@@ -157,6 +157,9 @@ def run_on_worker(job: batch.Job) -> batch.BatchResult:
     except (ImportError, ValueError):
         pass  # not on a worker (a test calling it directly)
     _without_dask_environ()
+    from ivp_analysis.execute import skip_iri_format_checks
+
+    skip_iri_format_checks()
     return batch.build_one(job)
 
 
@@ -197,6 +200,7 @@ def run(
             ): job
             for job in jobs
         }
+        batch.preload_in_background(batch.OVERVIEW_MODULES)
         for fut in as_completed(futures):
             job = futures[fut]
             try:

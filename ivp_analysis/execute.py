@@ -24,6 +24,32 @@ KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 SAVE_EVERY = 10.0
 
 
+def skip_iri_format_checks() -> None:
+    """Keep ``jsonschema`` from importing ``rfc3987_syntax`` in this process (0.7 s per process).
+
+    nbformat validates notebooks with ``jsonschema``, which imports ``rfc3987_syntax`` when it
+    is installed (JupyterLab's server wants it) to check the ``iri`` string format, compiling a
+    grammar as it is imported. The notebook schema has no such format, and nbformat checks no
+    formats, so nothing in a report run needs it. Called by the ``ivp`` command and by a Dask
+    worker's task before the first import of nbformat; never by a library import, so a
+    researcher's own process keeps the full ``jsonschema``. Without effect once imported.
+
+    Examples
+    --------
+    >>> import subprocess, sys
+    >>> code = ("from ivp_analysis.execute import skip_iri_format_checks as s; s(); "
+    ...         "import nbformat, jsonschema._format as f, sys; "
+    ...         "print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is not None,"
+    ...         " 'iri' in f.draft7_format_checker.checkers)")
+    >>> subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split()
+    ['False', 'False']
+    """
+    import sys
+
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+
+
 @cache
 def _engine() -> str:
     """Register and name papermill's nbclient engine with fewer saves of the running notebook.
