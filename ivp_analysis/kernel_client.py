@@ -29,7 +29,7 @@ CLIENT_CLASS = "ivp_analysis.kernel_client.QuickReadyClient"
 class QuickReadyClient(AsyncKernelClient):
     """An asynchronous kernel client whose ``wait_for_ready`` does not wait for IOPub to be quiet."""
 
-    async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
         """Return once the kernel answered ``kernel_info`` and its IOPub channel is connected.
 
         As ``jupyter_client``'s own (for a client made by a kernel manager), but the start-up
