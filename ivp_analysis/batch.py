@@ -23,6 +23,7 @@ still has its SHA-256. Anything else is rebuilt, and the line says why.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -155,17 +156,12 @@ def _end_with_batch(batch_pid: int) -> None:
     forever. SIGTERM stops a running report as it stops ``ivp report`` (its staging folder is
     removed; nothing is published).
     """
-    import ctypes
-    import os
     import signal
 
-    pr_set_pdeathsig = 1
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    except (OSError, AttributeError):
-        return  # not Linux: as before
-    if os.getppid() != batch_pid:  # the batch ended before the signal was armed
-        os.kill(os.getpid(), signal.SIGTERM)
+    from ivp_analysis.kernel_template import die_with_parent
+
+    if die_with_parent(signal.SIGTERM) and os.getppid() != batch_pid:
+        os.kill(os.getpid(), signal.SIGTERM)  # the batch ended before the signal was armed
 
 
 def _overview_row(folder: Path, municipality: str) -> dict | None:
@@ -187,7 +183,6 @@ def preload_in_background(modules: list[str]) -> threading.Thread:
     after the worker processes are forked: a fork during an import could copy a held lock.
     """
     import importlib
-    import os
 
     def run() -> None:
         try:
@@ -350,8 +345,6 @@ def _run_local(jobs: list[Job], workers: int, tracker: Progress) -> Iterator[Bat
             tracker.finished(r)
             yield r
         return
-    import os
-
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_end_with_batch, initargs=(os.getpid(),)
     ) as pool:

@@ -117,15 +117,19 @@ def _stop(children: set[int], code: int) -> None:
     os._exit(code)
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent (the template) ends."""
+def die_with_parent(sig: int = signal.SIGKILL) -> bool:
+    """Ask Linux to send ``sig`` to this process when its parent ends; return whether it could.
+
+    Used by a kernel (its parent is the template) and by a local batch worker (the batch).
+    """
     import ctypes
 
     pr_set_pdeathsig = 1
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, sig)
     except (OSError, AttributeError):
-        pass
+        return False
+    return True
 
 
 def _become_kernel(request: dict, start_cwd: str, close: tuple[int, ...], ready: int) -> None:
@@ -134,7 +138,7 @@ def _become_kernel(request: dict, start_cwd: str, close: tuple[int, ...], ready:
     try:
         parent = os.getppid()
         os.setsid()
-        _die_with_parent()
+        die_with_parent()
         if os.getppid() != parent:
             os._exit(1)  # the template ended before the signal was armed
         os.write(ready, b"1")
