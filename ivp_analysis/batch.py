@@ -215,6 +215,27 @@ def _kernels(warm_kernels: bool, notebooks: list[Path]):
     return warm.use(warm.worker_pool(notebooks))
 
 
+def start_template(notebooks_dir: Path | None = None) -> threading.Thread | None:
+    """Start this worker process's warm-kernel template now, in the background (Dask workers).
+
+    The template of the kernels that :func:`build_one` will start for these notebooks: the
+    report kernel's interpreter and flags, this process's environment with the kernels'
+    (:data:`ivp_analysis.report.KERNEL_ENV`) and the notebooks' folder as working directory.
+    So a worker's first report does not wait for the template's imports (about 2 s). Returns
+    ``None`` where warm kernels cannot run.
+    """
+    from ivp_analysis import warm
+    from ivp_analysis.report import KERNEL_ENV, kernel_spec, notebook_paths
+
+    notebooks = notebook_paths(notebooks_dir)
+    if not (notebooks and warm.available()):
+        return None
+    argv = kernel_spec()["argv"]
+    env = {**os.environ, **KERNEL_ENV}
+    pool = warm.worker_pool(notebooks)
+    return pool.prestart(argv[: argv.index("-m")], env, str(notebooks[0].parent))
+
+
 class Progress:
     """Count done / failed / running / waiting reports and pass one line per finished report on.
 

@@ -44,6 +44,43 @@ def _require_dask() -> None:
         ) from None
 
 
+#: Dask settings of a ``LocalCluster`` (a cluster started elsewhere keeps its own; ``docs/batch.md``).
+LOCAL_CONFIG = {
+    # a worker holds one task at a time (the default queues a second on it), so the last
+    # reports never wait behind another while a worker is idle
+    "distributed.scheduler.worker-saturation": 1.0,
+    # Dask's defaults for a worker's environment (MALLOC_TRIM_THRESHOLD_, OMP_NUM_THREADS=1,
+    # ...) would reach the kernels: they run as ivp report's kernels do (the malloc setting
+    # made them about half as fast)
+    "distributed.nanny.pre-spawn-environ": {},
+    # workers are forks of one process that imported what a task needs (_preload_fork_server)
+    "distributed.worker.multiprocessing-method": "forkserver",
+    # ... and start their warm-kernel template as they start (dask_worker.dask_setup)
+    "distributed.worker.preload": ["ivp_analysis.dask_worker"],
+    # what only Dask's dashboard shows, which this cluster does not start: a worker sampled its
+    # task's stack every 10 ms, and every process checked its event loop every 20 ms and
+    # measured itself every 0.5 s. On two cores, two workers' batch took 1.5-2 s longer with them.
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
+
+
+def _preload_fork_server() -> None:
+    """Have a ``LocalCluster``'s workers forked from a server that imported :mod:`ivp_analysis.dask_worker`.
+
+    Dask names its own modules for the fork server once per process (``distributed`` and the
+    packages it knows); this list replaces it. When the fork server of this process already
+    runs (a second cluster in one process), its workers have what it imported then.
+    """
+    import multiprocessing
+
+    from distributed.utils import get_mp_context
+
+    get_mp_context()  # Dask sets its list first, so that ours is the one kept
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["ivp_analysis.dask_worker"])
+
+
 @contextmanager
 def connect(scheduler: str, workers: int) -> Iterator[Any]:
     """Yield a Dask client: of a new ``LocalCluster`` (``"local"``) or of a running scheduler."""
@@ -52,28 +89,19 @@ def connect(scheduler: str, workers: int) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
-        with (
-            # a worker holds one task at a time (the default queues a second on it), so the
-            # last reports never wait behind another while a worker is idle
-            dask.config.set(
-                {
-                    "distributed.scheduler.worker-saturation": 1.0,
-                    # Dask's defaults for a worker's environment (MALLOC_TRIM_THRESHOLD_,
-                    # OMP_NUM_THREADS=1, ...) would reach the kernels: they run as ivp report's
-                    # kernels do (the malloc setting made them about half as fast)
-                    "distributed.nanny.pre-spawn-environ": {},
-                }
-            ),
-            LocalCluster(
-                n_workers=max(1, workers),
-                threads_per_worker=1,  # one report at a time per worker process
-                processes=True,
-                dashboard_address=None,
-                memory_limit=0,  # the kernels are other processes; the worker itself is small
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            yield client
+        with dask.config.set(LOCAL_CONFIG):
+            _preload_fork_server()
+            with (
+                LocalCluster(
+                    n_workers=max(1, workers),
+                    threads_per_worker=1,  # one report at a time per worker process
+                    processes=True,
+                    dashboard_address=None,
+                    memory_limit=0,  # the kernels are other processes; the worker itself is small
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                yield client
         return
     if "://" not in scheduler:
         raise ParameterError(

@@ -30,9 +30,11 @@ def skip_iri_format_checks() -> None:
     nbformat validates notebooks with ``jsonschema``, which imports ``rfc3987_syntax`` when it
     is installed (JupyterLab's server wants it) to check the ``iri`` string format, compiling a
     grammar as it is imported. The notebook schema has no such format, and nbformat checks no
-    formats, so nothing in a report run needs it. Called by the ``ivp`` command and by a Dask
-    worker's task before the first import of nbformat; never by a library import, so a
-    researcher's own process keeps the full ``jsonschema``. Without effect once imported.
+    formats, so nothing in a report run needs it. Called by the ``ivp`` command, by a Dask
+    worker's task before the first import of nbformat and by importing
+    :mod:`ivp_analysis.dask_worker` (the module a Dask worker preloads); never by another
+    library import, so a researcher's own process keeps the full ``jsonschema``. Without
+    effect once imported.
 
     Examples
     --------

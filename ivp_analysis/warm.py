@@ -278,6 +278,25 @@ class KernelPool:
             self.templates[key] = template
         return template
 
+    def prestart(self, prefix: list[str], env: dict[str, str], cwd: str) -> threading.Thread:
+        """Start the template for kernels of this interpreter, environment and folder in the background.
+
+        A launch with the same :func:`template_key` waits for it instead of starting its own;
+        any other launch starts another, as without this call. A template that fails to start
+        is not reported here: the first launch starts one and reports why it cannot.
+        """
+
+        def start() -> None:
+            with self.lock:
+                try:
+                    self._template(template_key(prefix, env, cwd), prefix, env, cwd)
+                except ReportError:
+                    pass
+
+        thread = threading.Thread(target=start, name="ivp-template", daemon=True)
+        thread.start()
+        return thread
+
     def launch(
         self, cmd: list[str], env: dict[str, str], cwd: str, conn: dict | None = None
     ) -> Launched | None:

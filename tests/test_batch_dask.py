@@ -1,7 +1,7 @@
 """ivp batch on a Dask cluster: a real LocalCluster, one of its workers killed mid-report.
 
-The batch is submitted to the cluster's scheduler by address (as ``--scheduler tcp://...``
-would); the fixture notebook (tests/fixtures/pipeline/pause) writes one result table, says
+The cluster is the one ``--scheduler local`` starts; the batch is submitted to its scheduler by
+address (as ``--scheduler tcp://...`` would); the fixture notebook (tests/fixtures/pipeline/pause) writes one result table, says
 that its kernel started, waits, and writes a second table. The worker process running the
 first report to start is killed (SIGKILL) in between: the scheduler gives the task to another
 worker, and the published report must be complete and pass ``ivp verify``.
@@ -35,23 +35,14 @@ def _wait_for(find, timeout: float):
 
 
 def test_a_worker_killed_mid_report_is_retried_and_the_report_verifies(tmp_path):
-    from distributed import Client, LocalCluster
+    from ivp_analysis.cluster import connect
 
     markers = tmp_path / "markers"
     markers.mkdir()
     out = tmp_path / "out"
     common = {"moment": MOMENT, "pause": 4.0, "marker_dir": str(markers)}
     results, lines = [], []
-    with (
-        LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            memory_limit=0,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with connect("local", 2) as client:  # the cluster of --scheduler local
         workers = set(client.run(os.getpid).values())
         batch = threading.Thread(
             target=lambda: results.extend(
@@ -59,7 +50,7 @@ def test_a_worker_killed_mid_report_is_retried_and_the_report_verifies(tmp_path)
                     ["GM1926", "GM0599"],
                     common,
                     out,
-                    scheduler=cluster.scheduler_address,
+                    scheduler=client.scheduler.address,
                     notebooks_dir=FIXTURES / "pause",
                     progress=lines.append,
                 )
@@ -104,3 +95,82 @@ def test_the_kernels_of_a_dask_worker_do_not_inherit_the_nannys_environment(monk
     cluster._without_dask_environ()
     assert "MALLOC_TRIM_THRESHOLD_" not in os.environ
     assert os.environ["OMP_NUM_THREADS"] == "4"
+
+
+def test_local_cluster_workers_start_with_what_a_report_needs_imported():
+    # --scheduler local forks its workers from one server that imported ivp_analysis.dask_worker
+    # (papermill, nbclient, the report code; jsonschema without rfc3987_syntax), and turns off
+    # what only Dask's dashboard shows. A worker that was spawned instead has none of it loaded.
+    import sys
+
+    from ivp_analysis.cluster import connect
+
+    def facts():
+        import dask
+
+        rfc = sys.modules.get("rfc3987_syntax", "absent")
+        return {
+            "loaded": [
+                m for m in ("ivp_analysis.report", "papermill", "nbclient") if m in sys.modules
+            ],
+            "rfc3987_syntax blocked": rfc is None,
+            "parent": " ".join(psutil.Process().parent().cmdline()),
+            "profile": dask.config.get("distributed.worker.profile.enabled"),
+        }
+
+    with connect("local", 2) as client:
+        found = list(client.run(facts).values())
+    assert len(found) == 2
+    for f in found:
+        assert f["loaded"] == ["ivp_analysis.report", "papermill", "nbclient"]
+        assert f["rfc3987_syntax blocked"]
+        assert "forkserver" in f["parent"]
+        assert f["profile"] is False
+
+
+def test_a_batch_on_a_local_cluster_builds_every_report(tmp_path):
+    out = tmp_path / "out"
+    lines = []
+    results = run_batch(
+        ["GM1926", "GM0599", "GM0088"],
+        {"moment": MOMENT},
+        out,
+        scheduler="local",
+        workers=2,
+        notebooks_dir=FIXTURES / "ok",
+        progress=lines.append,
+    )
+    assert [(r.municipality, r.status) for r in results] == [
+        ("GM1926", "done"),
+        ("GM0599", "done"),
+        ("GM0088", "done"),
+    ]
+    assert any("Dask: 2 worker(s)" in line for line in lines)
+    for r in results:
+        outcome = verify(Path(r.folder), progress=lambda m: None)
+        assert outcome.ok, outcome.problems
+
+
+def _templates():
+    """On a worker: the pids of its warm-kernel templates once started (None while starting)."""
+    from ivp_analysis import warm
+
+    pool = warm._WORKER_POOL
+    if pool is None or pool.lock.locked():
+        return None
+    return sorted(t.proc.pid for t in pool.templates.values())
+
+
+def test_a_local_cluster_worker_starts_the_template_its_reports_use_before_the_first(tmp_path):
+    # dask_worker.dask_setup starts the template when the worker starts; the report's kernels
+    # must come from that one (same interpreter, flags, environment and folder), not a second
+    from ivp_analysis import batch
+    from ivp_analysis.cluster import connect, run_on_worker
+
+    with connect("local", 1) as client:
+        started = _wait_for(lambda: next(iter(client.run(_templates).values())), 120)
+        assert len(started) == 1
+        job = batch.Job({"municipality": "GM0088", "moment": MOMENT}, str(tmp_path / "out"))
+        result = client.submit(run_on_worker, job, pure=False).result()
+        assert result.status == "done", result.detail
+        assert next(iter(client.run(_templates).values())) == started

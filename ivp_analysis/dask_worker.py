@@ -1,0 +1,61 @@
+"""What a Dask worker of a ``LocalCluster`` imports before it is forked: once per cluster, not per worker.
+
+``ivp batch --scheduler local`` starts its worker processes from a *fork server*
+(``multiprocessing``'s ``forkserver`` method, :func:`ivp_analysis.cluster.connect`) that
+imports this module first. Each worker is then a fork of that process, with Dask and
+everything a report's task imports in the worker already loaded (papermill, nbclient,
+jupyter_client, pandas and this package's report code): about 1.2 s of processor time that
+every spawned worker paid again before its first report, and pages the workers now share.
+
+Importing it has one effect besides imports: :func:`ivp_analysis.execute.skip_iri_format_checks`
+(the worker's task calls it too), which must come before ``jsonschema`` is imported. Nothing
+here starts a thread or a process, so a fork of it is safe; the warm-kernel templates are
+started by each worker when its first report needs one (:mod:`ivp_analysis.warm`).
+"""
+
+from __future__ import annotations
+
+from ivp_analysis.execute import skip_iri_format_checks
+
+skip_iri_format_checks()
+
+#: The modules a report's task imports in a worker process (its kernels are other processes).
+MODULES = (
+    "distributed",
+    "distributed.nanny",
+    "ivp_analysis.batch",
+    "ivp_analysis.cluster",
+    "ivp_analysis.report",
+    "ivp_analysis.manifest",
+    "ivp_analysis.warm",
+    "ivp_analysis.kernel_client",
+    "papermill",
+    "papermill.engines",
+    "nbclient",
+    "nbformat",
+    "jupyter_client",
+    "jupyter_client.provisioning",
+    "pandas",
+)
+
+
+def _import_all() -> None:
+    import importlib
+
+    for name in MODULES:
+        importlib.import_module(name)
+
+
+_import_all()
+
+
+def dask_setup(worker: object) -> None:
+    """Start the worker's warm-kernel template as the worker starts (Dask calls this on preload).
+
+    ``ivp batch --scheduler local`` preloads this module in its workers; on a cluster of your
+    own, ``dask worker ... --preload ivp_analysis.dask_worker`` does the same (``docs/batch.md``).
+    """
+    from ivp_analysis import batch, cluster
+
+    cluster._without_dask_environ()
+    batch.start_template()
