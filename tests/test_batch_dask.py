@@ -174,3 +174,68 @@ def test_a_local_cluster_worker_starts_the_template_its_reports_use_before_the_f
         result = client.submit(run_on_worker, job, pure=False).result()
         assert result.status == "done", result.detail
         assert next(iter(client.run(_templates).values())) == started
+
+
+def test_the_documented_cluster_set_up_runs_a_batch(tmp_path):
+    # docs/batch.md: `dask scheduler`, then `dask worker ... --nthreads 1 --preload
+    # ivp_analysis.dask_worker` with the settings shown, then `ivp batch --scheduler tcp://...`
+    import json
+    import subprocess
+    import sys
+
+    import cloudpickle
+    from distributed import Client
+
+    # this worker cannot import the tests: send the functions it runs by value
+    cloudpickle.register_pickle_by_value(sys.modules[_templates.__module__])
+    bin_dir = Path(sys.executable).parent
+    info = tmp_path / "scheduler.json"
+    env = {
+        **os.environ,
+        "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
+        "DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL": "1s",
+        "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__INTERVAL": "5s",
+    }
+    scheduler = subprocess.Popen(
+        [bin_dir / "dask", "scheduler", "--port", "0", "--no-dashboard", "--scheduler-file", info],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = None
+    try:
+        address = _wait_for(lambda: info.is_file() and json.loads(info.read_text())["address"], 60)
+        worker = subprocess.Popen(
+            [bin_dir / "dask", "worker", address, "--nworkers", "1", "--nthreads", "1"]
+            + ["--no-dashboard", "--preload", "ivp_analysis.dask_worker"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(1, timeout=120)
+            started = _wait_for(lambda: next(iter(client.run(_templates).values())), 120)
+            assert len(started) == 1  # the preload started the worker's template
+            assert (
+                next(iter(client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_")).values()))
+                is None
+            )
+        out = tmp_path / "out"
+        results = run_batch(
+            ["GM1926"],
+            {"moment": MOMENT},
+            out,
+            scheduler=address,
+            notebooks_dir=FIXTURES / "ok",
+            progress=lambda m: None,
+        )
+        assert [(r.municipality, r.status) for r in results] == [("GM1926", "done")]
+        assert verify(Path(results[0].folder), progress=lambda m: None).ok
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[_templates.__module__])
+        for p in (worker, scheduler):
+            if p is not None:
+                p.terminate()
+                try:
+                    p.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
