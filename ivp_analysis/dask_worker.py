@@ -1,16 +1,19 @@
-"""What a Dask worker of a ``LocalCluster`` imports before it is forked: once per cluster, not per worker.
+"""What a Dask worker imports before its first task, and the hook that starts its warm-kernel template.
 
 ``ivp batch --scheduler local`` starts its worker processes from a *fork server*
 (``multiprocessing``'s ``forkserver`` method, :func:`ivp_analysis.cluster.connect`) that
 imports this module first. Each worker is then a fork of that process, with Dask and
 everything a report's task imports in the worker already loaded (papermill, nbclient,
-jupyter_client, pandas and this package's report code): about 1.2 s of processor time that
-every spawned worker paid again before its first report, and pages the workers now share.
+jupyter_client, pandas and this package's report code): about 1 s of processor time that
+every spawned worker paid again (0.35 s at its start, 0.6 s at its first task), and pages the
+workers now share. The workers also *preload* it (Dask's ``distributed.worker.preload``), so
+Dask calls :func:`dask_setup` as each starts; a worker of a cluster of your own does the same
+with ``dask worker ... --preload ivp_analysis.dask_worker``.
 
 Importing it has one effect besides imports: :func:`ivp_analysis.execute.skip_iri_format_checks`
-(the worker's task calls it too), which must come before ``jsonschema`` is imported. Nothing
-here starts a thread or a process, so a fork of it is safe; the warm-kernel templates are
-started by each worker when its first report needs one (:mod:`ivp_analysis.warm`).
+(the worker's task calls it too), which must come before ``jsonschema`` is imported. Importing
+starts no thread and no process, so a fork of the importing process is safe; the template is
+started by :func:`dask_setup`, in the worker.
 """
 
 from __future__ import annotations
