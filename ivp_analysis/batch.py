@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,25 +216,89 @@ def _kernels(warm_kernels: bool, notebooks: list[Path]):
     return warm.use(warm.worker_pool(notebooks))
 
 
+def _template_launch(
+    notebooks_dir: Path | str | None, environ: dict[str, str] | None = None
+) -> tuple[list[str], dict, str, list[str]] | None:
+    """Return how the report kernels of these notebooks start here: interpreter and flags,
+    environment (``environ``, by default this process's, with the kernels'), working folder,
+    and the modules a template imports; ``None`` where warm kernels cannot run."""
+    from ivp_analysis import warm
+    from ivp_analysis.report import KERNEL_ENV, kernel_spec, notebook_paths
+
+    notebooks = notebook_paths(Path(notebooks_dir) if notebooks_dir else None)
+    if not (notebooks and warm.available()):
+        return None
+    argv = kernel_spec()["argv"]
+    env = {**(os.environ if environ is None else environ), **KERNEL_ENV}
+    return argv[: argv.index("-m")], env, str(notebooks[0].parent), warm.preload_modules(notebooks)
+
+
 def start_template(notebooks_dir: Path | None = None) -> threading.Thread | None:
     """Start this worker process's warm-kernel template now, in the background (Dask workers).
 
     The template of the kernels that :func:`build_one` will start for these notebooks: the
     report kernel's interpreter and flags, this process's environment with the kernels'
     (:data:`ivp_analysis.report.KERNEL_ENV`) and the notebooks' folder as working directory.
-    So a worker's first report does not wait for the template's imports (about 2 s). Returns
-    ``None`` where warm kernels cannot run.
+    So a worker's first report does not wait for the template's imports (about 2 s). On a
+    worker of ``ivp batch --scheduler local`` it attaches to the template the batch started
+    for the host instead (:func:`shared_template`). Returns ``None`` where warm kernels cannot
+    run.
     """
     from ivp_analysis import warm
-    from ivp_analysis.report import KERNEL_ENV, kernel_spec, notebook_paths
+    from ivp_analysis.report import notebook_paths
 
-    notebooks = notebook_paths(notebooks_dir)
-    if not (notebooks and warm.available()):
+    launch = _template_launch(notebooks_dir)
+    if launch is None:
         return None
-    argv = kernel_spec()["argv"]
-    env = {**os.environ, **KERNEL_ENV}
-    pool = warm.worker_pool(notebooks)
-    return pool.prestart(argv[: argv.index("-m")], env, str(notebooks[0].parent))
+    prefix, env, cwd, _ = launch
+    return warm.worker_pool(notebook_paths(notebooks_dir)).prestart(prefix, env, cwd)
+
+
+@contextmanager
+def shared_template(notebooks_dir: Path | str | None = None) -> Iterator[dict[str, str]]:
+    """Start one warm-kernel template for the workers of a ``LocalCluster`` on this host.
+
+    Yields the environment the workers need to find it (:data:`ivp_analysis.warm.SHARED_ENV`;
+    empty where warm kernels cannot run). The template starts with the environment, interpreter
+    and folder a worker's report kernels get, and imports while the cluster starts; each worker
+    that launches kernels with exactly these (:func:`ivp_analysis.warm.shared_socket`) connects
+    to it instead of starting one of its own, so the host imports the libraries once, not once
+    per worker. Its kernels are the same as from a worker's own template (the same fork of the
+    same imports); when a worker is lost, its connection closes and its kernels are killed.
+    The template ends, with every kernel, when the block ends.
+    """
+    import json
+    import shutil
+    import tempfile
+
+    from ivp_analysis import warm
+    from ivp_analysis.errors import ReportError
+
+    # this process's environment, as a worker has it once it started (dask_worker.dask_setup):
+    # without the mark of a Dask cluster that ran in this process before
+    environ = {k: v for k, v in os.environ.items() if k != "__DASK_PARENT_PID"}
+    launch = _template_launch(notebooks_dir, environ)
+    if launch is None:
+        yield {}
+        return
+    prefix, env, cwd, modules = launch
+    short = len(tempfile.gettempdir()) < 60  # a socket's path has at most 107 bytes
+    folder = Path(tempfile.mkdtemp(prefix="ivp-templates-", dir=None if short else "/tmp"))
+    template = None
+    try:
+        # the workers take this process's environment over (warm.share_from_environ); the
+        # folder is this user's alone (mkdtemp: mode 0700)
+        (folder / warm.ENVIRON_FILE).write_text(json.dumps(environ), encoding="utf-8")
+        try:
+            template = warm.Template(prefix, env, cwd, modules, listen=folder)
+        except (ReportError, OSError):
+            yield {}  # the workers start their own, and say why when they cannot
+            return
+        yield {warm.SHARED_ENV: str(folder)}
+    finally:
+        if template is not None:
+            template.close()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Progress:

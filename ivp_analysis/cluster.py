@@ -21,7 +21,7 @@ import os
 import platform
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,26 +82,35 @@ def _preload_fork_server() -> None:
 
 
 @contextmanager
-def connect(scheduler: str, workers: int) -> Iterator[Any]:
-    """Yield a Dask client: of a new ``LocalCluster`` (``"local"``) or of a running scheduler."""
+def connect(
+    scheduler: str, workers: int, *, notebooks_dir: str | Path | None = None, warm: bool = True
+) -> Iterator[Any]:
+    """Yield a Dask client: of a new ``LocalCluster`` (``"local"``) or of a running scheduler.
+
+    A ``LocalCluster``'s workers share one warm-kernel template for the kernels of the
+    notebooks in ``notebooks_dir`` (:func:`ivp_analysis.batch.shared_template`), started here
+    so that it imports while the cluster starts; ``warm=False`` (cold kernels) starts none.
+    """
     _require_dask()
     import dask
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
-        with dask.config.set(LOCAL_CONFIG):
+        with ExitStack() as stack:
+            env = stack.enter_context(batch.shared_template(notebooks_dir)) if warm else {}
+            stack.enter_context(dask.config.set(LOCAL_CONFIG))
             _preload_fork_server()
-            with (
+            cluster = stack.enter_context(
                 LocalCluster(
                     n_workers=max(1, workers),
                     threads_per_worker=1,  # one report at a time per worker process
                     processes=True,
                     dashboard_address=None,
                     memory_limit=0,  # the kernels are other processes; the worker itself is small
-                ) as cluster,
-                Client(cluster) as client,
-            ):
-                yield client
+                    env=env,  # where the shared template listens
+                )
+            )
+            yield stack.enter_context(Client(cluster))
         return
     if "://" not in scheduler:
         raise ParameterError(
@@ -198,7 +207,10 @@ def _without_dask_environ() -> None:
     and one thread for OpenMP, MKL and OpenBLAS) before it starts the worker. The kernels must
     run in the environment ``ivp report`` gives them: the malloc setting alone made the
     notebooks about half as fast. A variable is removed only where it has the nanny's value.
+    Dask also marks its processes' children with ``__DASK_PARENT_PID`` (to set their process
+    titles); it goes too.
     """
+    os.environ.pop("__DASK_PARENT_PID", None)
     try:
         import dask
     except ImportError:
@@ -218,7 +230,8 @@ def run(
 
     out_root = Path(jobs[0].out_root) if jobs else Path(".")
     found: dict[str, batch.BatchResult] = {}
-    with connect(scheduler, workers) as client:
+    first = jobs[0] if jobs else batch.Job({}, str(out_root))
+    with connect(scheduler, workers, notebooks_dir=first.notebooks_dir, warm=first.warm) as client:
         n = check_workers(client, out_root)
         tracker.emit(f"Dask: {n} worker(s) at {client.scheduler.address}")
         client.subscribe_topic(TOPIC, lambda event: tracker.started(event[1]["municipality"]))

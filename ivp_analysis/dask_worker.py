@@ -58,7 +58,8 @@ def dask_setup(worker: object) -> None:
     ``ivp batch --scheduler local`` preloads this module in its workers; on a cluster of your
     own, ``dask worker ... --preload ivp_analysis.dask_worker`` does the same (``docs/batch.md``).
     """
-    from ivp_analysis import batch, cluster
+    from ivp_analysis import batch, cluster, warm
 
     cluster._without_dask_environ()
+    warm.share_from_environ()
     batch.start_template()

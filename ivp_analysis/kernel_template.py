@@ -1,13 +1,16 @@
 """The program of a warm-kernel template: import the libraries once, then fork one kernel per request.
 
 Started by :class:`ivp_analysis.warm.Template` as ``python -m ivp_analysis.kernel_template
-REQ_FD REPLY_FD MODULE...`` with the interpreter, flags, environment and working directory of a
-cold kernel. It imports the modules, checks that the imports left it safe to fork (no thread,
-no matplotlib backend attached), then reads one JSON request per line from ``REQ_FD``: the
-kernel's arguments, environment and working directory. For each it forks; the child sets the
-process up as ``jupyter_client`` sets up a cold kernel and runs ``ipykernel``; the template
-answers the child's process id on ``REPLY_FD``. At end of file (the worker closed the pipe or
-died) or on SIGTERM it kills its kernels and exits. It never runs notebook code itself. See
+REQ_FD REPLY_FD [--listen=PATH] MODULE...`` with the interpreter, flags, environment and working
+directory of a cold kernel. It imports the modules, checks that the imports left it safe to fork
+(no thread, no matplotlib backend attached), then reads one JSON request per line from
+``REQ_FD``: the kernel's arguments, environment and working directory. For each it forks; the
+child sets the process up as ``jupyter_client`` sets up a cold kernel and runs ``ipykernel``;
+the template answers the child's process id on ``REPLY_FD``. At end of file (the process that
+started it closed the pipe or died) or on SIGTERM it kills its kernels and exits. With
+``--listen`` it also serves the processes that connect to the Unix socket ``PATH`` (the workers
+of a ``LocalCluster`` share one template so), each on its own connection with the same lines;
+a connection's end kills the kernels forked for it. It never runs notebook code itself. See
 :mod:`ivp_analysis.warm` for why a kernel forked so is a cold kernel's equal.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import select
 import signal
 import sys
 import threading
@@ -46,17 +50,32 @@ def _import_all(modules: list[str]) -> None:
         importlib.import_module(name)
 
 
-def _serve(requests: int, replies: int, modules: list[str]) -> int:
-    """Run the template: import ``modules``, then fork one kernel per request until EOF."""
+def _serve(requests: int, replies: int, modules: list[str], listen: str | None = None) -> int:
+    """Run the template: import ``modules``, then fork one kernel per request until EOF.
+
+    ``requests`` and ``replies`` are the pipes of the process that started the template: their
+    end ends it, and every kernel it forked. With ``listen`` (a Unix socket path) it also serves
+    each process that connects there (a worker of a ``LocalCluster``) on its own connection, with
+    the same lines; when a connection closes (its worker ended or was killed) the kernels forked
+    for it are killed.
+    """
     t = time.perf_counter()
-    out = os.fdopen(replies, "w", encoding="utf-8", buffering=1)
+    server = None
+    stage = "listening"
     try:
+        if listen is not None:
+            import socket
+
+            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            server.bind(listen)  # before the imports: a worker that connects waits for them
+            server.listen(64)
+        stage = "import"
         _import_all(modules)
         problem = _unsafe_state()
     except BaseException as exc:  # noqa: BLE001 - any failure is reported to the worker
-        problem = f"import failed: {type(exc).__name__}: {exc}"
+        problem = f"{stage} failed: {type(exc).__name__}: {exc}"
     if problem:
-        out.write(json.dumps({"error": problem}) + "\n")
+        _say(replies, {"error": problem})
         return 1
     # what the imports made lives as long as the template: the garbage collector of a kernel
     # need not scan it again and again (each full collection walked every imported object; the
@@ -64,26 +83,67 @@ def _serve(requests: int, replies: int, modules: list[str]) -> int:
     # the template's pages, which stay shared instead of being copied into every kernel
     gc.collect()
     gc.freeze()
-    children: set[int] = set()
-    signal.signal(signal.SIGCHLD, lambda *_: _reap(children))
-    signal.signal(signal.SIGTERM, lambda *_: _stop(children, 0))
+    owner: dict[int, int] = {}  # kernel pid -> the connection (its request fd) it was forked for
+    signal.signal(signal.SIGCHLD, lambda *_: _reap(owner))
+    signal.signal(signal.SIGTERM, lambda *_: _stop(owner, 0))
     start_cwd = os.getcwd()
-    out.write(json.dumps({"ready": round(time.perf_counter() - t, 3), "pid": os.getpid()}) + "\n")
-    with os.fdopen(requests, "r", encoding="utf-8") as inp:
-        for line in inp:
-            request = json.loads(line)
-            ready_r, ready_w = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(ready_r)
-                _become_kernel(request, start_cwd, close=(requests, replies), ready=ready_w)
-            os.close(ready_w)
-            os.read(ready_r, 1)  # the child is in its own session now: its pid is its group
-            os.close(ready_r)
-            children.add(pid)
-            out.write(json.dumps({"pid": pid}) + "\n")
-    _stop(children, 0)
-    return 0
+    ready = {"ready": round(time.perf_counter() - t, 3), "pid": os.getpid()}
+    if not _say(replies, ready):
+        _stop(owner, 0)  # the process that started it ended meanwhile
+    conns: dict[int, tuple[int, bytearray]] = {requests: (replies, bytearray())}
+    while True:
+        waiting = [*conns] if server is None else [*conns, server.fileno()]
+        for fd in select.select(waiting, [], [])[0]:
+            if server is not None and fd == server.fileno():
+                cfd = server.accept()[0].detach()
+                if _say(cfd, ready):
+                    conns[cfd] = (cfd, bytearray())
+                else:
+                    os.close(cfd)
+                continue
+            reply, buffer = conns[fd]
+            data = os.read(fd, 65536)
+            if not data:  # end of file: the connection's worker closed it or ended
+                if fd == requests:
+                    _stop(owner, 0)
+                _stop_kernels(owner, fd)
+                del conns[fd]
+                os.close(fd)
+                continue
+            buffer += data
+            while b"\n" in buffer:
+                line, _, rest = bytes(buffer).partition(b"\n")
+                buffer[:] = rest
+                fds = {*conns, *(r for r, _ in conns.values())}
+                if server is not None:
+                    fds.add(server.fileno())
+                pid = _fork_kernel(json.loads(line), start_cwd, tuple(fds))
+                owner[pid] = fd
+                _say(reply, {"pid": pid})  # a worker gone meanwhile: its end of file follows
+
+
+def _say(fd: int, message: dict) -> bool:
+    """Write one JSON line to ``fd``; return ``False`` when its reader is gone."""
+    data = (json.dumps(message) + "\n").encode()
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    except OSError:  # BrokenPipeError, ConnectionResetError: the worker ended
+        return False
+    return True
+
+
+def _fork_kernel(request: dict, start_cwd: str, close: tuple[int, ...]) -> int:
+    """Fork a kernel for ``request``; return its pid once it leads its own process group."""
+    ready_r, ready_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(ready_r)
+        _become_kernel(request, start_cwd, close=close, ready=ready_w)
+    os.close(ready_w)
+    os.read(ready_r, 1)  # the child is in its own session now: its pid is its group
+    os.close(ready_r)
+    return pid
 
 
 def _unsafe_state() -> str | None:
@@ -96,7 +156,7 @@ def _unsafe_state() -> str | None:
     return None
 
 
-def _reap(children: set[int]) -> None:
+def _reap(owner: dict[int, int]) -> None:
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -104,12 +164,22 @@ def _reap(children: set[int]) -> None:
             return
         if pid == 0:
             return
-        children.discard(pid)
+        owner.pop(pid, None)
 
 
-def _stop(children: set[int], code: int) -> None:
+def _stop_kernels(owner: dict[int, int], conn: int) -> None:
+    """Kill the kernels forked for one connection (their whole groups)."""
+    for pid, fd in list(owner.items()):
+        if fd == conn:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _stop(owner: dict[int, int], code: int) -> None:
     """Kill the kernels still running (their whole groups) and end the template."""
-    for pid in list(children):
+    for pid in list(owner):
         try:
             os.killpg(pid, signal.SIGKILL)
         except OSError:
@@ -185,9 +255,12 @@ def _become_kernel(request: dict, start_cwd: str, close: tuple[int, ...], ready:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of a template process: ``python -m ivp_analysis.warm REQ_FD REPLY_FD MODULE...``."""
+    """Entry point: ``python -m ivp_analysis.kernel_template REQ_FD REPLY_FD [--listen=PATH] MODULE...``."""
     args = sys.argv[1:] if argv is None else argv
-    return _serve(int(args[0]), int(args[1]), args[2:])
+    listen = None
+    if len(args) > 2 and args[2].startswith("--listen="):
+        listen = args.pop(2).partition("=")[2]
+    return _serve(int(args[0]), int(args[1]), args[2:], listen)
 
 
 if __name__ == "__main__":

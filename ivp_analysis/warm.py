@@ -89,6 +89,8 @@ PER_LAUNCH = frozenset({"JPY_PARENT_PID", "JPY_SESSION_NAME"})
 #: Seconds to wait for a template to import its modules, and for one fork.
 START_TIMEOUT = 300.0
 FORK_TIMEOUT = 30.0
+#: The longest path of a Unix socket (108 bytes on Linux, with the terminating zero).
+MAX_SOCKET_PATH = 107
 
 
 def available() -> bool:
@@ -136,14 +138,35 @@ def preload_modules(notebooks: Iterable[Path]) -> list[str]:
 
 
 class Template:
-    """A running template process, owned by this worker; forks kernels on request."""
+    """A template process that forks kernels on request: one this process started, or a shared one.
 
-    def __init__(self, prefix: list[str], env: dict[str, str], cwd: str, modules: list[str]):
+    ``Template(prefix, env, cwd, modules)`` starts a template bound to this process (it ends when
+    this process closes it or ends) and waits until it has imported ``modules``. With
+    ``listen=FOLDER`` it returns as soon as the template listens on its socket in ``FOLDER``
+    (:func:`shared_socket`), without waiting for the imports: the processes that
+    :meth:`attach` to it wait for those. A worker of a ``LocalCluster`` attaches to the
+    template that ``ivp batch`` started for the cluster's host (:func:`ivp_analysis.batch.shared_template`).
+    """
+
+    def __init__(
+        self,
+        prefix: list[str],
+        env: dict[str, str],
+        cwd: str,
+        modules: list[str],
+        *,
+        listen: Path | None = None,
+    ):
         self.key = template_key(prefix, env, cwd)
+        self.socket = None if listen is None else shared_socket(listen, self.key, modules)
+        if self.socket is not None and len(os.fsencode(self.socket)) > MAX_SOCKET_PATH:
+            raise ReportError(f"warm kernels: the socket path {self.socket} is too long")
         req_r, self._req_w = os.pipe()
         self._rep_r, rep_w = os.pipe()
-        self.proc = subprocess.Popen(
-            [*prefix, "-m", "ivp_analysis.kernel_template", str(req_r), str(rep_w), *modules],
+        listening = [] if self.socket is None else [f"--listen={self.socket}"]
+        self.proc: subprocess.Popen | None = subprocess.Popen(
+            [*prefix, "-m", "ivp_analysis.kernel_template", str(req_r), str(rep_w)]
+            + [*listening, *modules],
             pass_fds=(req_r, rep_w),
             env=env,
             cwd=cwd,
@@ -153,6 +176,42 @@ class Template:
         os.close(req_r)
         os.close(rep_w)
         self._buffer = b""
+        self.seconds = 0.0
+        self.pid = self.proc.pid
+        if self.socket is None:
+            self._ready()
+            return
+        deadline = time.monotonic() + FORK_TIMEOUT
+        while not self.socket.exists():  # Python's start and a few standard modules: ~50 ms
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.close()
+                raise ReportError(f"warm kernels: the shared template did not listen at {listen}")
+            time.sleep(0.005)
+
+    @classmethod
+    def attach(cls, path: Path, key: tuple) -> Template:
+        """Connect to the shared template listening at ``path``; wait until it is ready.
+
+        Its kernels are forked for this connection alone, and killed when it closes (also when
+        this process is killed).
+        """
+        import socket
+
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(str(path))
+        except OSError as exc:
+            sock.close()
+            raise ReportError(f"warm kernels: cannot reach the shared template ({exc})") from None
+        self = cls.__new__(cls)
+        self.key, self.socket, self.proc = key, path, None
+        self._req_w = self._rep_r = sock.detach()
+        self._buffer = b""
+        self.seconds = 0.0
+        self._ready()
+        return self
+
+    def _ready(self) -> None:
         reply = self._reply(START_TIMEOUT)
         if "error" in reply:
             self.close()
@@ -161,6 +220,7 @@ class Template:
                 "--kernels cold)"
             )
         self.seconds = float(reply["ready"])
+        self.pid = int(reply["pid"])
 
     def _reply(self, timeout: float) -> dict:
         deadline = time.monotonic() + timeout
@@ -170,8 +230,8 @@ class Template:
                 raise ReportError(f"warm kernels: no answer from the template in {timeout:.0f} s")
             chunk = os.read(self._rep_r, 65536)
             if not chunk:
-                code = self.proc.poll()
-                raise ReportError(f"warm kernels: the template ended (exit code {code})")
+                code = "" if self.proc is None else f" (exit code {self.proc.poll()})"
+                raise ReportError(f"warm kernels: the template ended{code}")
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
         return json.loads(line)
@@ -186,20 +246,48 @@ class Template:
         return int(self._reply(FORK_TIMEOUT)["pid"])
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        if self.proc is not None:
+            return self.proc.poll() is None
+        # attached: no answer is due between requests, so anything to read is the end of file
+        return not select.select([self._rep_r], [], [], 0)[0]
 
     def close(self) -> None:
-        """End the template: it kills its kernels when its request pipe closes."""
-        for fd in (self._req_w, self._rep_r):
+        """Close the connection; a template this process started ends, with all its kernels."""
+        for fd in {self._req_w, self._rep_r}:
             try:
                 os.close(fd)
             except OSError:
                 pass
+        if self.proc is None:
+            return
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        if self.socket is not None:
+            self.socket.unlink(missing_ok=True)
+
+
+def shared_socket(folder: Path, key: tuple, modules: list[str]) -> Path:
+    """Return where the shared template of this key and these modules listens, in ``folder``.
+
+    A worker finds the template whose kernels it may use by name: the file is named by a hash
+    of everything a template and a launch must share (:func:`template_key`) and of the modules
+    it imports, so a worker that differs in any of them finds no socket and starts its own.
+
+    Examples
+    --------
+    >>> key = template_key(["python"], {"A": "1"}, "/x")
+    >>> shared_socket(Path("/run"), key, ["pandas"]).parent
+    PosixPath('/run')
+    >>> shared_socket(Path("/run"), key, ["pandas"]) == shared_socket(Path("/run"), key, ["numpy"])
+    False
+    """
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps([key, modules]).encode()).hexdigest()[:24]
+    return Path(folder) / f"template-{digest}.sock"
 
 
 def template_key(prefix: list[str], env: dict[str, str], cwd: str) -> tuple:
@@ -273,9 +361,16 @@ class KernelPool:
         if template is not None and not template.alive():
             template.close()
             template = None
+        if template is None and _SHARED is not None:
+            path = shared_socket(_SHARED, key, self.modules)
+            if path.exists():
+                try:
+                    template = Template.attach(path, key)
+                except ReportError:
+                    template = None  # ended or cannot serve: a template of this worker's own
         if template is None:
             template = Template(prefix, dict(env), cwd, self.modules)
-            self.templates[key] = template
+        self.templates[key] = template
         return template
 
     def prestart(self, prefix: list[str], env: dict[str, str], cwd: str) -> threading.Thread:
@@ -419,6 +514,36 @@ def use(pool: KernelPool) -> Iterator[KernelPool]:
 
 
 _WORKER_POOL: KernelPool | None = None
+#: The environment variable that tells a worker where its host's shared templates listen.
+SHARED_ENV = "IVP_SHARED_KERNEL_TEMPLATES"
+#: The file, beside the shared templates' sockets, with the environment of the batch that started them.
+ENVIRON_FILE = "environ.json"
+_SHARED: Path | None = None
+
+
+def share_from_environ() -> Path | None:
+    """Use the shared templates named in :data:`SHARED_ENV`: this worker's environment becomes the batch's.
+
+    Called as a worker starts. The variable is how ``ivp batch`` tells the workers of its
+    ``LocalCluster`` where the template it started listens; beside the socket it wrote its own
+    environment (``environ.json``), the one the template's kernels have. The worker takes it
+    over whole: so its kernels get the environment that ``ivp report`` run in the same shell
+    gives them, not what the worker's start added (Dask's variables; ``LINES`` and ``COLUMNS``,
+    which GNU readline puts into a process's C environment, where ``multiprocessing`` passes
+    them on to the fork server), and its launches match the template's key
+    (:func:`template_key`). Without the variable nothing changes.
+    """
+    global _SHARED
+    folder = os.environ.pop(SHARED_ENV, None)
+    _SHARED = Path(folder) if folder else None
+    if _SHARED is not None:
+        try:
+            environ = json.loads((_SHARED / ENVIRON_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return _SHARED  # a key that differs: the worker starts a template of its own
+        os.environ.clear()
+        os.environ.update(environ)
+    return _SHARED
 
 
 def worker_pool(notebooks: Iterable[Path]) -> KernelPool:

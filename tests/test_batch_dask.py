@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from ivp_analysis.batch import run_batch
+from ivp_analysis.cluster import TOPIC
 from ivp_analysis.verify import verify
 
 pytest.importorskip("distributed")
@@ -42,7 +43,8 @@ def test_a_worker_killed_mid_report_is_retried_and_the_report_verifies(tmp_path)
     out = tmp_path / "out"
     common = {"moment": MOMENT, "pause": 4.0, "marker_dir": str(markers)}
     results, lines = [], []
-    with connect("local", 2) as client:  # the cluster of --scheduler local
+    # the cluster of --scheduler local: its workers share one warm-kernel template
+    with connect("local", 2, notebooks_dir=FIXTURES / "pause") as client:
         workers = set(client.run(os.getpid).values())
         batch = threading.Thread(
             target=lambda: results.extend(
@@ -59,19 +61,27 @@ def test_a_worker_killed_mid_report_is_retried_and_the_report_verifies(tmp_path)
         batch.start()
         first = _wait_for(lambda: sorted(markers.glob("*.started")), 180)[0]
         killed, kernel = first.name.split("-")[0], int(first.read_text())
-        worker = next(p for p in psutil.Process(kernel).parents() if p.pid in workers)
+        template = psutil.Process(kernel).parent()
+        assert template.pid not in workers and "--listen" in " ".join(template.cmdline())
+        started = [e for _, e in client.get_events(TOPIC) if e["municipality"] == killed]
+        worker = psutil.Process(started[0]["pid"])
+        assert worker.pid in workers
         staged = [p for p in (out / ".staging").glob(f"{killed}-*") if p.is_dir()]
         assert staged and (staged[0] / "results" / "before_pause.csv").is_file()
         assert not (staged[0] / "results" / "after_pause.csv").exists()  # mid-report
         worker.kill()
         batch.join(timeout=300)
         assert not batch.is_alive()
+        # the lost worker's kernel ended with its connection to the shared template (psutil.
+        # TimeoutExpired if it did not), while the template served the retry's kernels
+        try:
+            psutil.Process(kernel).wait(timeout=10)
+        except psutil.NoSuchProcess:
+            pass
+        assert template.is_running()
+    assert not template.is_running()  # the template ended with the cluster
     assert [(r.municipality, r.status) for r in results] == [("GM1926", "done"), ("GM0599", "done")]
     assert len(list(markers.glob(f"{killed}-*.started"))) == 2  # ran again after the loss
-    try:  # the lost worker's kernel ended with it (psutil.TimeoutExpired if it did not)
-        psutil.Process(kernel).wait(timeout=10)
-    except psutil.NoSuchProcess:
-        pass
     report = out / killed / MOMENT
     for name in ("before_pause.csv", "after_pause.csv"):
         assert (report / "results" / name).is_file()
@@ -152,28 +162,40 @@ def test_a_batch_on_a_local_cluster_builds_every_report(tmp_path):
 
 
 def _templates():
-    """On a worker: the pids of its warm-kernel templates once started (None while starting)."""
+    """On a worker: its warm-kernel templates once started (None while starting), as
+    (template pid, whether this worker started it)."""
     from ivp_analysis import warm
 
     pool = warm._WORKER_POOL
     if pool is None or pool.lock.locked():
         return None
-    return sorted(t.proc.pid for t in pool.templates.values())
+    return sorted((t.pid, t.proc is not None) for t in pool.templates.values())
 
 
-def test_a_local_cluster_worker_starts_the_template_its_reports_use_before_the_first(tmp_path):
-    # dask_worker.dask_setup starts the template when the worker starts; the report's kernels
-    # must come from that one (same interpreter, flags, environment and folder), not a second
+def test_local_cluster_workers_share_one_template_started_with_the_cluster(tmp_path):
+    # connect("local") starts one template for the host (batch.shared_template) and the workers
+    # attach to it as they start (dask_worker.dask_setup); the reports' kernels must come from
+    # it (same interpreter, flags, environment, folder and imports), not from a second one
     from ivp_analysis import batch
     from ivp_analysis.cluster import connect, run_on_worker
 
-    with connect("local", 1) as client:
-        started = _wait_for(lambda: next(iter(client.run(_templates).values())), 120)
-        assert len(started) == 1
+    with connect("local", 2) as client:
+        shared = [
+            p
+            for p in psutil.Process().children()
+            if "ivp_analysis.kernel_template" in p.cmdline() and "--listen" in " ".join(p.cmdline())
+        ]
+        assert len(shared) == 1
+        expected = [(shared[0].pid, False)]  # attached, not started by the worker
+        started = _wait_for(lambda: all(client.run(_templates).values()), 120)
+        assert started and list(client.run(_templates).values()) == [expected, expected]
         job = batch.Job({"municipality": "GM0088", "moment": MOMENT}, str(tmp_path / "out"))
         result = client.submit(run_on_worker, job, pure=False).result()
         assert result.status == "done", result.detail
-        assert next(iter(client.run(_templates).values())) == started
+        after = list(client.run(_templates).values())
+        assert after == [expected, expected], after
+        assert len(psutil.Process(shared[0].pid).children()) >= 1  # the spare kernel
+    assert not shared[0].is_running()
 
 
 def test_the_documented_cluster_set_up_runs_a_batch(tmp_path):
@@ -214,7 +236,7 @@ def test_the_documented_cluster_set_up_runs_a_batch(tmp_path):
         with Client(address, timeout=60) as client:
             client.wait_for_workers(1, timeout=120)
             started = _wait_for(lambda: next(iter(client.run(_templates).values())), 120)
-            assert len(started) == 1  # the preload started the worker's template
+            assert len(started) == 1 and started[0][1]  # the preload started the worker's own
             assert (
                 next(iter(client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_")).values()))
                 is None

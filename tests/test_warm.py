@@ -180,3 +180,102 @@ def _wait_ended(pid: int) -> None:
         psutil.Process(pid).wait(timeout=10)
     except psutil.NoSuchProcess:
         pass
+
+
+def _kernel_args(folder: Path, name: str) -> list[str]:
+    from jupyter_client.connect import write_connection_file
+
+    conn = folder / f"{name}.json"
+    write_connection_file(str(conn), key=b"test")
+    return ["-f", str(conn), QUIET]
+
+
+def _socket_folder() -> Path:
+    """A folder whose paths fit a Unix socket (pytest's tmp_path may be too long)."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="ivp-test-", dir="/tmp"))
+
+
+def test_a_shared_template_kills_only_the_kernels_of_a_connection_that_closes(tmp_path):
+    # the workers of a LocalCluster attach to one template; a worker lost mid-report closes its
+    # connection, and its kernels (not the other worker's) must end with it
+    env = {**os.environ, **KERNEL_ENV}
+    folder = _socket_folder()
+    shared = warm.Template([sys.executable], env, str(tmp_path), ["json"], listen=folder)
+    try:
+        assert shared.socket is not None and shared.socket.parent == folder
+        assert shared.socket == warm.shared_socket(folder, shared.key, ["json"])
+        a = warm.Template.attach(shared.socket, shared.key)
+        b = warm.Template.attach(shared.socket, shared.key)
+        assert a.pid == b.pid == shared.proc.pid
+        kernel_a = a.fork(_kernel_args(tmp_path, "a"), env, str(tmp_path))
+        kernel_b = b.fork(_kernel_args(tmp_path, "b"), env, str(tmp_path))
+        assert {psutil.Process(k).ppid() for k in (kernel_a, kernel_b)} == {shared.proc.pid}
+        a.close()
+        _wait_ended(kernel_a)
+        assert psutil.Process(kernel_b).status() != psutil.STATUS_ZOMBIE  # b's kernel runs on
+        assert b.alive() and shared.alive()
+    finally:
+        shared.close()  # the starter's pipe closes: the template ends, and every kernel
+    _wait_ended(kernel_b)
+    assert not b.alive()  # a worker sees that its shared template is gone ...
+    with pytest.raises(ReportError, match="template ended"):
+        b.fork(_kernel_args(tmp_path, "c"), env, str(tmp_path))
+    b.close()
+    assert not list(folder.iterdir())  # ... and the socket is removed
+    folder.rmdir()
+
+
+def test_a_socket_path_too_long_is_refused_before_a_template_starts(tmp_path):
+    long = tmp_path / ("x" * 100)
+    with pytest.raises(ReportError, match="too long"):
+        warm.Template([sys.executable], dict(os.environ), str(tmp_path), ["json"], listen=long)
+
+
+def test_a_worker_uses_the_shared_template_only_for_launches_with_its_key(tmp_path, monkeypatch):
+    env = {**os.environ, **KERNEL_ENV}
+    folder = _socket_folder()
+    shared = warm.Template([sys.executable], env, str(tmp_path), ["json"], listen=folder)
+    monkeypatch.setenv(warm.SHARED_ENV, str(folder))
+    assert warm.share_from_environ() == folder
+    assert warm.SHARED_ENV not in os.environ  # the kernels never see it
+    p = warm.KernelPool(["json"], spares=False)
+
+    def cmd(name: str) -> list[str]:
+        return [sys.executable, "-m", "ipykernel_launcher", *_kernel_args(tmp_path, name)]
+
+    try:
+        same = p.launch(cmd("same"), env, str(tmp_path))
+        other = p.launch(cmd("other"), {**env, "IVP_TEST_READ_AT_IMPORT": "1"}, str(tmp_path))
+        assert same is not None and other is not None
+        assert psutil.Process(same.pid).ppid() == shared.proc.pid
+        assert psutil.Process(other.pid).ppid() != shared.proc.pid  # a template of its own
+        assert sorted(t.proc is None for t in p.templates.values()) == [False, True]
+    finally:
+        monkeypatch.delenv(warm.SHARED_ENV, raising=False)
+        warm.share_from_environ()
+        p.close()
+        shared.close()
+        folder.rmdir()
+    _wait_ended(same.pid)
+    _wait_ended(other.pid)
+
+
+def test_a_template_whose_worker_ended_before_it_was_ready_exits_quietly(tmp_path):
+    # a batch whose reports were all up to date closes its workers while their templates
+    # still import: the template must end without a traceback on the batch's terminal
+    import subprocess
+
+    req_r, req_w = os.pipe()
+    rep_r, rep_w = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ivp_analysis.kernel_template", str(req_r), str(rep_w), "json"],
+        pass_fds=(req_r, rep_w),
+        stderr=subprocess.PIPE,
+    )
+    for fd in (req_r, rep_w, rep_r, req_w):  # the worker is gone: both pipes closed
+        os.close(fd)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert err.decode() == ""
