@@ -28,11 +28,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from ivp_analysis import manifest, paths
+from ivp_analysis import manifest, paths, warm
 from ivp_analysis._version import __version__
 from ivp_analysis.errors import IvpError
 
@@ -147,6 +147,18 @@ def build_one(job: Job) -> BatchResult:
         return BatchResult(code, FAILED, time.perf_counter() - t, str(exc))
     except Exception as exc:  # one municipality's crash must not stop the batch
         return BatchResult(code, FAILED, time.perf_counter() - t, f"{type(exc).__name__}: {exc}")
+
+
+def _start_worker(batch_pid: int, shared: str | None = None) -> None:
+    """Set up a local worker process: it ends with the batch, and its kernels come from ``shared``.
+
+    ``shared``: the folder of the template the batch started for its workers
+    (:func:`shared_template`); a worker forked from the batch has its environment already.
+    """
+    from ivp_analysis import warm
+
+    _end_with_batch(batch_pid)
+    warm.use_shared(Path(shared) if shared else None)
 
 
 def _end_with_batch(batch_pid: int) -> None:
@@ -431,9 +443,15 @@ def _run_local(jobs: list[Job], workers: int, tracker: Progress) -> Iterator[Bat
             tracker.finished(r)
             yield r
         return
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_end_with_batch, initargs=(os.getpid(),)
-    ) as pool:
+    shared = shared_template(jobs[0].notebooks_dir) if jobs and jobs[0].warm else nullcontext({})
+    with (
+        shared as env,
+        ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=_start_worker,
+            initargs=(os.getpid(), env.get(warm.SHARED_ENV)),
+        ) as pool,
+    ):
         futures = {pool.submit(build_one, job): job for job in jobs}
         preload_in_background(OVERVIEW_MODULES)  # the workers are forked by now
         # a process pool keeps every worker busy: the first `workers` jobs run, the rest wait

@@ -521,6 +521,12 @@ ENVIRON_FILE = "environ.json"
 _SHARED: Path | None = None
 
 
+def use_shared(folder: Path | None) -> None:
+    """Look for shared templates in ``folder`` (``None``: start this process's own)."""
+    global _SHARED
+    _SHARED = folder
+
+
 def share_from_environ() -> Path | None:
     """Use the shared templates named in :data:`SHARED_ENV`: this worker's environment becomes the batch's.
 
@@ -533,9 +539,8 @@ def share_from_environ() -> Path | None:
     them on to the fork server), and its launches match the template's key
     (:func:`template_key`). Without the variable nothing changes.
     """
-    global _SHARED
     folder = os.environ.pop(SHARED_ENV, None)
-    _SHARED = Path(folder) if folder else None
+    use_shared(Path(folder) if folder else None)
     if _SHARED is not None:
         try:
             environ = json.loads((_SHARED / ENVIRON_FILE).read_text(encoding="utf-8"))

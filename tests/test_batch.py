@@ -180,3 +180,52 @@ def test_local_workers_end_when_the_batch_process_is_killed(tmp_path):
         time.sleep(0.2)
     alive = [p.pid for p in everything if running(p)]
     assert alive == [], f"processes outlived the killed batch: {alive}"
+
+
+def test_local_workers_fork_their_kernels_from_one_template_the_batch_started(tmp_path):
+    # batch.shared_template: one template for the host, started by the batch; each worker's
+    # kernels are forked from it (not from a template per worker), and the reports are the ones
+    # a cold run makes (ivp verify runs the notebooks again, cold, and compares)
+    import os
+    import threading
+    import time
+
+    import psutil
+
+    from ivp_analysis.verify import verify
+
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    common = {**MOMENT, "pause": 3.0, "marker_dir": str(markers)}
+    results = []
+    batch = threading.Thread(
+        target=lambda: results.extend(
+            run_batch(
+                ["GM1926", "GM0599"],
+                common,
+                tmp_path / "out",
+                workers=2,
+                notebooks_dir=FIXTURES / "pause",
+                overview=False,
+                progress=lambda m: None,
+            )
+        )
+    )
+    batch.start()
+    deadline = time.monotonic() + 120
+    while len(list(markers.glob("*.started"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    kernels = [psutil.Process(int(m.read_text())) for m in markers.glob("*.started")]
+    templates = {k.parent() for k in kernels}
+    template = next(iter(templates))
+    started_by, cmdline = template.ppid(), template.cmdline()
+    batch.join(timeout=120)
+    assert not batch.is_alive()
+    assert [(r.municipality, r.status) for r in results] == [("GM1926", "done"), ("GM0599", "done")]
+    assert len(kernels) == 2 and len(templates) == 1  # both workers' kernels: one template
+    assert started_by == os.getpid()  # started by the batch, not by a worker
+    assert any(a.startswith("--listen=") for a in cmdline)
+    assert not template.is_running()  # and it ended with the batch
+    for r in results:
+        outcome = verify(Path(r.folder), progress=lambda m: None)
+        assert outcome.ok, outcome.problems
