@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -443,7 +443,9 @@ def _run_local(jobs: list[Job], workers: int, tracker: Progress) -> Iterator[Bat
             tracker.finished(r)
             yield r
         return
-    shared = shared_template(jobs[0].notebooks_dir) if jobs and jobs[0].warm else nullcontext({})
+    shared: AbstractContextManager[dict[str, str]] = nullcontext({})
+    if jobs and jobs[0].warm:  # one template for the workers, importing while they start
+        shared = shared_template(jobs[0].notebooks_dir)
     with (
         shared as env,
         ProcessPoolExecutor(

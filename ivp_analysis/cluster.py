@@ -3,8 +3,9 @@
 ``ivp batch --scheduler tcp://host:8786`` submits to a running Dask scheduler; ``--scheduler
 local --workers N`` starts a ``LocalCluster`` of N worker processes (one thread each) for the
 batch. Each task calls :func:`ivp_analysis.batch.build_one` on a worker, which builds the
-report with warm kernels (one template per worker process) in a staging folder under ``--out``
-and publishes it with one ``rename``. So a worker lost mid-report leaves no partial report: its
+report with warm kernels in a staging folder under ``--out`` and publishes it with one
+``rename`` (the kernels come from one template per host for a ``LocalCluster``,
+:func:`ivp_analysis.batch.shared_template`; from one per worker process elsewhere). So a worker lost mid-report leaves no partial report: its
 staging folder is never published (the next run on that host removes it), and the scheduler
 gives the task to another worker (``distributed.scheduler.allowed-failures``, default 3 losses;
 after that the report is a failed row saying so).

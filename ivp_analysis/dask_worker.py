@@ -1,4 +1,4 @@
-"""What a Dask worker imports before its first task, and the hook that starts its warm-kernel template.
+"""What a Dask worker imports before its first task, and the hook that readies its warm-kernel template.
 
 ``ivp batch --scheduler local`` starts its worker processes from a *fork server*
 (``multiprocessing``'s ``forkserver`` method, :func:`ivp_analysis.cluster.connect`) that
@@ -12,8 +12,8 @@ with ``dask worker ... --preload ivp_analysis.dask_worker``.
 
 Importing it has one effect besides imports: :func:`ivp_analysis.execute.skip_iri_format_checks`
 (the worker's task calls it too), which must come before ``jsonschema`` is imported. Importing
-starts no thread and no process, so a fork of the importing process is safe; the template is
-started by :func:`dask_setup`, in the worker.
+starts no thread and no process, so a fork of the importing process is safe; the worker's
+template is connected to, or started, by :func:`dask_setup`, in the worker.
 """
 
 from __future__ import annotations
@@ -53,10 +53,12 @@ _import_all()
 
 
 def dask_setup(worker: object) -> None:
-    """Start the worker's warm-kernel template as the worker starts (Dask calls this on preload).
+    """Get the worker's warm-kernel template ready as the worker starts (Dask calls this on preload).
 
-    ``ivp batch --scheduler local`` preloads this module in its workers; on a cluster of your
-    own, ``dask worker ... --preload ivp_analysis.dask_worker`` does the same (``docs/batch.md``).
+    ``ivp batch --scheduler local`` preloads this module in its workers, which connect to the
+    template the batch started for the host (named in the environment:
+    :func:`ivp_analysis.warm.share_from_environ`); on a cluster of your own, ``dask worker ...
+    --preload ivp_analysis.dask_worker`` starts the worker's own (``docs/batch.md``).
     """
     from ivp_analysis import batch, cluster, warm
 

@@ -161,11 +161,13 @@ def kill_kernels(since: float) -> int:
     templates of :mod:`ivp_analysis.warm`, whose kernels are this process's grandchildren), so
     a signal to the report process does not reach them; without this they would keep running
     and writing result tables into the staging folder. A warm template started before
-    ``since`` is left alone. Returns the number of kernels killed.
+    ``since`` is left alone. The kernels of a template shared by a batch's workers are children
+    of that template: the ones this process was handed are killed by their process ids
+    (:func:`ivp_analysis.warm.kill_handed_out`). Returns the number of kernels killed.
     """
     import psutil  # a dependency of ipykernel
 
-    killed = 0
+    killed: set[int] = set()
     for child in psutil.Process().children(recursive=True):
         try:
             if child.create_time() < since - 1 or not any(
@@ -175,7 +177,9 @@ def kill_kernels(since: float) -> int:
                 continue
             for p in [*child.children(recursive=True), child]:
                 p.kill()
-            killed += 1
+            killed.add(child.pid)
         except psutil.Error:
             continue  # it ended meanwhile
-    return killed
+    from ivp_analysis import warm  # a shared template's kernels are not this process's children
+
+    return len(killed | warm.kill_handed_out(since))

@@ -2,9 +2,11 @@
 
 A cold kernel (what ``ivp report`` starts) is a new Python process that imports pandas,
 statsmodels, matplotlib, seaborn and this package again: about 2 s of every notebook's run.
-In a batch, each worker process keeps one *template*: a process started like a kernel (same
-interpreter, flags, environment and working directory) that has imported those modules and
-nothing else, and never runs notebook code. For every notebook the template forks: the child is
+In a batch there is a *template*: a process started like a kernel (same interpreter, flags,
+environment and working directory) that has imported those modules and nothing else, and never
+runs notebook code. The batch starts one for its workers on this machine, which connect to it
+over a Unix socket (:meth:`Template.attach`, :func:`ivp_analysis.batch.shared_template`); a
+worker without one, or whose launches differ from it, starts its own. For every notebook the template forks: the child is
 a new process whose memory starts as a copy of the template's, so the imports are done; it
 becomes the kernel (``ipykernel``'s own start-up, its own connection file) and ends with the
 notebook. Why a report made so is byte-for-byte the cold report (``docs/batch.md``):
@@ -28,8 +30,10 @@ notebook. Why a report made so is byte-for-byte the cold report (``docs/batch.md
   launches whose interpreter, flags, environment and working directory equal its own (the
   values a library may read at import), and a new template is started for any other.
 
-Each template is bound to its worker: it exits when the worker closes its pipe (also when
-the worker is killed), and its kernels are killed with it (``PR_SET_PDEATHSIG`` on Linux).
+Each template is bound to the process that started it (the batch, or a worker): it exits when
+that process closes its pipe (also when it is killed), and its kernels are killed with it
+(``PR_SET_PDEATHSIG`` on Linux). The kernels forked for a worker attached to a shared template
+are killed when that worker's connection closes (it ended or was killed).
 Linux only (``os.fork``); elsewhere :func:`available` is false and batches run cold.
 """
 
@@ -354,6 +358,7 @@ class KernelPool:
         self.lock = threading.Lock()
         self.launches = 0
         self.spare: _Spare | None = None
+        self.handed: list[tuple[_Forked, float]] = []  # kernels handed out, and when
         self.retired: list[tuple[_Forked, float]] = []
 
     def _template(self, key: tuple, prefix: list[str], env: dict[str, str], cwd: str) -> Template:
@@ -423,7 +428,26 @@ class KernelPool:
                 launched = Launched(template.fork(argv, env, cwd))
             if self.spares and where >= 0 and shape[0]:
                 self.spare = _fork_spare(template, spare_key, argv, where, env, cwd, conn)
+            self.handed = [(k, t) for k, t in self.handed if k.poll() is None]
+            self.handed.append((_Forked(launched.pid), time.time()))
             return launched
+
+    def kill_handed_out(self, since: float) -> set[int]:
+        """Kill the kernels handed out at or after ``since`` (a ``time.time()``) that still run.
+
+        For a stopped report (:func:`ivp_analysis.staging.kill_kernels`): the kernels of a shared
+        template are not this process's descendants. Returns their process ids.
+        """
+        killed = set()
+        with self.lock:
+            for kernel, t in self.handed:
+                if t >= since - 1 and kernel.poll() is None:
+                    try:
+                        os.killpg(kernel.pid, signal.SIGKILL)
+                        killed.add(kernel.pid)
+                    except OSError:
+                        pass
+        return killed
 
     def retire(self, process: _Forked, wait: float) -> None:
         """Let a kernel that was asked to shut down end on its own; kill it after ``wait`` s."""
@@ -495,6 +519,12 @@ def _discard(spare: _Spare) -> None:
 
 
 _POOL: KernelPool | None = None
+
+
+def kill_handed_out(since: float) -> set[int]:
+    """Kill the kernels this process's pools handed out at or after ``since``; return their pids."""
+    pools = {id(p): p for p in (_POOL, _WORKER_POOL) if p is not None}
+    return set().union(*(p.kill_handed_out(since) for p in pools.values()))
 
 
 def active_pool() -> KernelPool | None:

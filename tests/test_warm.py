@@ -7,6 +7,7 @@ own kernel sees; the record must equal that of a cold kernel.
 
 import json
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -279,3 +280,64 @@ def test_a_template_whose_worker_ended_before_it_was_ready_exits_quietly(tmp_pat
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0
     assert err.decode() == ""
+
+
+DETACHED_TEMPLATE = """
+import os, sys, time
+from pathlib import Path
+from ivp_analysis import warm
+folder, cwd, ready = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+if os.fork():
+    os._exit(0)  # the child is no descendant of the test process any more
+os.setsid()
+template = warm.Template([sys.executable], dict(os.environ), cwd, ["json"], listen=folder)
+ready.write_text(str(os.getpid()))
+while (folder / "keep").exists():
+    time.sleep(0.05)
+template.close()
+"""
+
+
+def test_a_stopped_report_kills_the_kernels_a_shared_template_forked_for_it(tmp_path):
+    # staging.kill_kernels stops a report's kernels when the run is stopped; a shared template's
+    # kernels are the batch's grandchildren, not the worker's descendants, so the worker kills
+    # the ones it was handed. The template here is started by a detached process, as by a batch.
+    import subprocess
+    import time
+
+    from ivp_analysis import staging
+
+    env = {**os.environ, **KERNEL_ENV}
+    folder, ready = _socket_folder(), tmp_path / "ready"
+    (folder / "keep").write_text("")
+    subprocess.run(
+        [sys.executable, "-c", DETACHED_TEMPLATE, str(folder), str(tmp_path), str(ready)],
+        env=env,
+        check=True,
+    )
+    deadline = time.monotonic() + 60
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    starter = psutil.Process(int(ready.read_text()))
+    assert os.getpid() not in {p.pid for p in starter.parents()}
+    warm.use_shared(folder)
+    p = warm.KernelPool(["json"], spares=False)
+    cmd = [sys.executable, "-m", "ipykernel_launcher"]
+    try:
+        before = p.launch([*cmd, *_kernel_args(tmp_path, "before")], env, str(tmp_path))
+        time.sleep(1.1)  # a kernel handed out to an earlier report is left alone
+        since = time.time()
+        ours = p.launch([*cmd, *_kernel_args(tmp_path, "ours")], env, str(tmp_path))
+        assert before is not None and ours is not None
+        assert psutil.Process(ours.pid).parent().parent() == starter  # not our descendant
+        with warm.use(p):  # as while a report runs
+            assert staging.kill_kernels(since) == 1
+        _wait_ended(ours.pid)
+        assert psutil.Process(before.pid).status() != psutil.STATUS_ZOMBIE
+    finally:
+        warm.use_shared(None)
+        p.close()
+        (folder / "keep").unlink()
+    starter.wait(timeout=30)
+    _wait_ended(before.pid)
+    shutil.rmtree(folder, ignore_errors=True)
