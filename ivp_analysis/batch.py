@@ -155,8 +155,6 @@ def _start_worker(batch_pid: int, shared: str | None = None) -> None:
     ``shared``: the folder of the template the batch started for its workers
     (:func:`shared_template`); a worker forked from the batch has its environment already.
     """
-    from ivp_analysis import warm
-
     _end_with_batch(batch_pid)
     warm.use_shared(Path(shared) if shared else None)
 
@@ -219,10 +217,6 @@ OVERVIEW_MODULES = ["ivp_analysis.present.regional", "ivp_analysis.plots.regiona
 
 def _kernels(warm_kernels: bool, notebooks: list[Path]):
     """Return the context in which a worker runs a report: warm kernels, or cold ones."""
-    from contextlib import nullcontext
-
-    from ivp_analysis import warm
-
     if not (warm_kernels and warm.available()):
         return nullcontext()
     return warm.use(warm.worker_pool(notebooks))
@@ -234,7 +228,6 @@ def _template_launch(
     """Return how the report kernels of these notebooks start here: interpreter and flags,
     environment (``environ``, by default this process's, with the kernels'), working folder,
     and the modules a template imports; ``None`` where warm kernels cannot run."""
-    from ivp_analysis import warm
     from ivp_analysis.report import KERNEL_ENV, kernel_spec, notebook_paths
 
     notebooks = notebook_paths(Path(notebooks_dir) if notebooks_dir else None)
@@ -252,11 +245,10 @@ def start_template(notebooks_dir: Path | None = None) -> threading.Thread | None
     report kernel's interpreter and flags, this process's environment with the kernels'
     (:data:`ivp_analysis.report.KERNEL_ENV`) and the notebooks' folder as working directory.
     So a worker's first report does not wait for the template's imports (about 2 s). On a
-    worker of ``ivp batch --scheduler local`` it attaches to the template the batch started
+    worker of ``ivp batch --scheduler local`` it connects to the template the batch started
     for the host instead (:func:`shared_template`). Returns ``None`` where warm kernels cannot
     run.
     """
-    from ivp_analysis import warm
     from ivp_analysis.report import notebook_paths
 
     launch = _template_launch(notebooks_dir)
@@ -268,11 +260,11 @@ def start_template(notebooks_dir: Path | None = None) -> threading.Thread | None
 
 @contextmanager
 def shared_template(notebooks_dir: Path | str | None = None) -> Iterator[dict[str, str]]:
-    """Start one warm-kernel template for the workers of a ``LocalCluster`` on this host.
+    """Start one warm-kernel template for a batch's workers on this machine (local or ``LocalCluster``).
 
     Yields the environment the workers need to find it (:data:`ivp_analysis.warm.SHARED_ENV`;
     empty where warm kernels cannot run). The template starts with the environment, interpreter
-    and folder a worker's report kernels get, and imports while the cluster starts; each worker
+    and folder a worker's report kernels get, and imports while the workers start; each worker
     that launches kernels with exactly these (:func:`ivp_analysis.warm.shared_socket`) connects
     to it instead of starting one of its own, so the host imports the libraries once, not once
     per worker. Its kernels are the same as from a worker's own template (the same fork of the
@@ -283,7 +275,6 @@ def shared_template(notebooks_dir: Path | str | None = None) -> Iterator[dict[st
     import shutil
     import tempfile
 
-    from ivp_analysis import warm
     from ivp_analysis.errors import ReportError
 
     # this process's environment, as a worker has it once it started (dask_worker.dask_setup):
@@ -304,9 +295,8 @@ def shared_template(notebooks_dir: Path | str | None = None) -> Iterator[dict[st
         try:
             template = warm.Template(prefix, env, cwd, modules, listen=folder)
         except (ReportError, OSError):
-            yield {}  # the workers start their own, and say why when they cannot
-            return
-        yield {warm.SHARED_ENV: str(folder)}
+            pass  # the workers start their own, and say why when they cannot
+        yield {} if template is None else {warm.SHARED_ENV: str(folder)}
     finally:
         if template is not None:
             template.close()
