@@ -6,9 +6,9 @@ In a batch there is a *template*: a process started like a kernel (same interpre
 environment and working directory) that has imported those modules and nothing else, and never
 runs notebook code. The batch starts one for its workers on this machine, which connect to it
 over a Unix socket (:meth:`Template.attach`, :func:`ivp_analysis.batch.shared_template`); a
-worker without one, or whose launches differ from it, starts its own. For every notebook the template forks: the child is
-a new process whose memory starts as a copy of the template's, so the imports are done; it
-becomes the kernel (``ipykernel``'s own start-up, its own connection file) and ends with the
+worker without one, or whose launches differ from it, starts its own. For every notebook the
+template forks: the child is a new process whose memory starts as a copy of the template's, so
+the imports are done; it becomes the kernel (``ipykernel``'s own start-up, its own connection file) and ends with the
 notebook. Why a report made so is byte-for-byte the cold report (``docs/batch.md``):
 
 * **fresh namespace**: the kernel app, the IPython shell and the user namespace are created in
@@ -148,8 +148,8 @@ class Template:
     this process closes it or ends) and waits until it has imported ``modules``. With
     ``listen=FOLDER`` it returns as soon as the template listens on its socket in ``FOLDER``
     (:func:`shared_socket`), without waiting for the imports: the processes that
-    :meth:`attach` to it wait for those. A worker of a ``LocalCluster`` attaches to the
-    template that ``ivp batch`` started for the cluster's host (:func:`ivp_analysis.batch.shared_template`).
+    :meth:`attach` to it wait for those. A batch's workers (local, or of a ``LocalCluster``)
+    attach to the template the batch started for them (:func:`ivp_analysis.batch.shared_template`).
     """
 
     def __init__(
