@@ -67,6 +67,10 @@ LOCAL_CONFIG = {
 }
 
 
+#: What tells the workers of a ``LocalCluster`` that the batch runs cold kernels.
+COLD = {"IVP_COLD_KERNELS": "1"}
+
+
 def _preload_fork_server() -> None:
     """Have a ``LocalCluster``'s workers forked from a server that imported :mod:`ivp_analysis.dask_worker`.
 
@@ -90,7 +94,8 @@ def connect(
 
     A ``LocalCluster``'s workers share one warm-kernel template for the kernels of the
     notebooks in ``notebooks_dir`` (:func:`ivp_analysis.batch.shared_template`), started here
-    so that it imports while the cluster starts; ``warm=False`` (cold kernels) starts none.
+    so that it imports while the cluster starts; with ``warm=False`` (cold kernels) neither this
+    process nor the workers start one.
     """
     _require_dask()
     import dask
@@ -98,7 +103,8 @@ def connect(
 
     if scheduler == "local":
         with ExitStack() as stack:
-            env = stack.enter_context(batch.shared_template(notebooks_dir)) if warm else {}
+            # cold kernels: the workers start no template (dask_worker.dask_setup)
+            env = stack.enter_context(batch.shared_template(notebooks_dir)) if warm else COLD
             stack.enter_context(dask.config.set(LOCAL_CONFIG))
             _preload_fork_server()
             cluster = stack.enter_context(

@@ -60,8 +60,12 @@ def dask_setup(worker: object) -> None:
     :func:`ivp_analysis.warm.share_from_environ`); on a cluster of your own, ``dask worker ...
     --preload ivp_analysis.dask_worker`` starts the worker's own (``docs/batch.md``).
     """
+    import os
+
     from ivp_analysis import batch, cluster, warm
 
     cluster._without_dask_environ()
+    cold = os.environ.pop(next(iter(cluster.COLD)), None)
     warm.share_from_environ()
-    batch.start_template()
+    if not cold:  # a batch with --kernels cold needs no template
+        batch.start_template()

@@ -198,6 +198,20 @@ def test_local_cluster_workers_share_one_template_started_with_the_cluster(tmp_p
     assert not shared[0].is_running()
 
 
+def _cold_worker():
+    from ivp_analysis import warm
+
+    return warm._WORKER_POOL is None and "IVP_COLD_KERNELS" not in os.environ
+
+
+def test_a_local_cluster_for_cold_kernels_starts_no_template():
+    from ivp_analysis.cluster import connect
+
+    with connect("local", 1, warm=False) as client:
+        assert list(client.run(_cold_worker).values()) == [True]
+        assert not [p for p in psutil.Process().children() if "--listen" in " ".join(p.cmdline())]
+
+
 def test_the_documented_cluster_set_up_runs_a_batch(tmp_path):
     # docs/batch.md: `dask scheduler`, then `dask worker ... --nthreads 1 --preload
     # ivp_analysis.dask_worker` with the settings shown, then `ivp batch --scheduler tcp://...`
