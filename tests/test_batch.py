@@ -212,17 +212,21 @@ def test_local_workers_fork_their_kernels_from_one_template_the_batch_started(tm
         )
     )
     batch.start()
+    # each kernel says it started, then pauses 3 s: look at its parent while it runs
+    parents: dict[str, psutil.Process] = {}
     deadline = time.monotonic() + 120
-    while len(list(markers.glob("*.started"))) < 2 and time.monotonic() < deadline:
+    while len(parents) < 2 and time.monotonic() < deadline:
+        for m in markers.glob("*.started"):
+            if m.name not in parents and m.read_text():
+                parents[m.name] = psutil.Process(int(m.read_text())).parent()
         time.sleep(0.05)
-    kernels = [psutil.Process(int(m.read_text())) for m in markers.glob("*.started")]
-    templates = {k.parent() for k in kernels}
+    templates = set(parents.values())
     template = next(iter(templates))
     started_by, cmdline = template.ppid(), template.cmdline()
     batch.join(timeout=120)
     assert not batch.is_alive()
     assert [(r.municipality, r.status) for r in results] == [("GM1926", "done"), ("GM0599", "done")]
-    assert len(kernels) == 2 and len(templates) == 1  # both workers' kernels: one template
+    assert len(parents) == 2 and len(templates) == 1  # both workers' kernels: one template
     assert started_by == os.getpid()  # started by the batch, not by a worker
     assert any(a.startswith("--listen=") for a in cmdline)
     assert not template.is_running()  # and it ended with the batch
