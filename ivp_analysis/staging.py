@@ -50,13 +50,25 @@ def run_id(now: datetime | None = None) -> str:
 def create(out_root: Path, name: str) -> Path:
     """Create ``<out_root>/.staging/<name>/`` with its owner record; return the folder."""
     folder = Path(out_root) / STAGING / name
-    folder.mkdir(parents=True)
+    for attempt in range(100):
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir()
+            break
+        except FileNotFoundError:  # another run removed the empty .staging meanwhile
+            if attempt == 99:
+                raise
     owner = {
         "pid": os.getpid(),
         "host": platform.node(),
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    _owner_file(folder).write_text(json.dumps(owner) + "\n", encoding="utf-8")
+    # written whole or not at all: another run's clean_stale may read it at any moment, and an
+    # empty or half-written record reads as damaged, which would make it remove this folder
+    record = _owner_file(folder)
+    part = record.with_name(f"{record.name}.{os.getpid()}.part")
+    part.write_text(json.dumps(owner) + "\n", encoding="utf-8")
+    os.replace(part, record)
     return folder
 
 

@@ -105,3 +105,33 @@ def test_a_later_run_removes_only_staging_folders_of_runs_that_are_gone(tmp_path
     old = time.time() - staging.ORPHAN_SECONDS - 60
     os.utime(orphan, (old, old))
     assert staging.clean_stale(tmp_path) == [orphan]
+
+
+CLEANER = """
+import sys, time
+from pathlib import Path
+from ivp_analysis import staging
+root, stop = Path(sys.argv[1]), Path(sys.argv[2])
+while not stop.exists():
+    staging.clean_stale(root)
+"""
+
+
+def test_a_run_starting_while_another_cleans_up_keeps_its_staging_folder(tmp_path):
+    # two workers of a batch start reports at the same moment: one's clean_stale must never
+    # take the other's fresh folder for a damaged one (its owner record was half-written)
+    stop = tmp_path / "stop"
+    cleaner = subprocess.Popen([sys.executable, "-c", CLEANER, str(tmp_path), str(stop)])
+    lost = 0
+    try:
+        for i in range(4000):
+            folder = staging.create(tmp_path, f"GM1926-x-{i}")
+            (folder / "results").mkdir(exist_ok=True)  # FileNotFoundError once it is removed
+            lost += not folder.exists()
+            staging.remove(folder)
+    except FileNotFoundError:
+        lost += 1
+    finally:
+        stop.write_text("")
+        cleaner.wait(timeout=60)
+    assert lost == 0
