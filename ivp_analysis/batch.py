@@ -153,7 +153,8 @@ def _start_worker(batch_pid: int, shared: str | None = None) -> None:
     """Set up a local worker process: it ends with the batch, and its kernels come from ``shared``.
 
     ``shared``: the folder of the template the batch started for its workers
-    (:func:`shared_template`); a worker forked from the batch has its environment already.
+    (:func:`shared_template`); the worker takes over the environment the batch wrote there
+    (:func:`ivp_analysis.warm.use_shared`).
     """
     _end_with_batch(batch_pid)
     warm.use_shared(Path(shared) if shared else None)
@@ -224,10 +225,10 @@ def _kernels(warm_kernels: bool, notebooks: list[Path]):
 
 def _template_launch(
     notebooks_dir: Path | str | None, environ: dict[str, str] | None = None
-) -> tuple[list[str], dict, str, list[str]] | None:
+) -> tuple[list[str], dict, str, list[Path]] | None:
     """Return how the report kernels of these notebooks start here: interpreter and flags,
     environment (``environ``, by default this process's, with the kernels'), working folder,
-    and the modules a template imports; ``None`` where warm kernels cannot run."""
+    and the notebooks; ``None`` where warm kernels cannot run."""
     from ivp_analysis.report import KERNEL_ENV, kernel_spec, notebook_paths
 
     notebooks = notebook_paths(Path(notebooks_dir) if notebooks_dir else None)
@@ -235,7 +236,7 @@ def _template_launch(
         return None
     argv = kernel_spec()["argv"]
     env = {**(os.environ if environ is None else environ), **KERNEL_ENV}
-    return argv[: argv.index("-m")], env, str(notebooks[0].parent), warm.preload_modules(notebooks)
+    return argv[: argv.index("-m")], env, str(notebooks[0].parent), notebooks
 
 
 def start_template(notebooks_dir: Path | None = None) -> threading.Thread | None:
@@ -249,13 +250,11 @@ def start_template(notebooks_dir: Path | None = None) -> threading.Thread | None
     for the host instead (:func:`shared_template`). Returns ``None`` where warm kernels cannot
     run.
     """
-    from ivp_analysis.report import notebook_paths
-
     launch = _template_launch(notebooks_dir)
     if launch is None:
         return None
-    prefix, env, cwd, _ = launch
-    return warm.worker_pool(notebook_paths(notebooks_dir)).prestart(prefix, env, cwd)
+    prefix, env, cwd, notebooks = launch
+    return warm.worker_pool(notebooks).prestart(prefix, env, cwd)
 
 
 @contextmanager
@@ -284,7 +283,8 @@ def shared_template(notebooks_dir: Path | str | None = None) -> Iterator[dict[st
     if launch is None:
         yield {}
         return
-    prefix, env, cwd, modules = launch
+    prefix, env, cwd, notebooks = launch
+    modules = warm.preload_modules(notebooks)
     short = len(tempfile.gettempdir()) < 60  # a socket's path has at most 107 bytes
     folder = Path(tempfile.mkdtemp(prefix="ivp-templates-", dir=None if short else "/tmp"))
     template = None

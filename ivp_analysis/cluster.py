@@ -67,8 +67,9 @@ LOCAL_CONFIG = {
 }
 
 
-#: What tells the workers of a ``LocalCluster`` that the batch runs cold kernels.
-COLD = {"IVP_COLD_KERNELS": "1"}
+#: The environment variable that tells the workers of a ``LocalCluster`` that the batch runs cold
+#: kernels (taken out of the worker's environment by :func:`ivp_analysis.dask_worker.dask_setup`).
+COLD_ENV = "IVP_COLD_KERNELS"
 
 
 def _preload_fork_server() -> None:
@@ -104,7 +105,11 @@ def connect(
     if scheduler == "local":
         with ExitStack() as stack:
             # cold kernels: the workers start no template (dask_worker.dask_setup)
-            env = stack.enter_context(batch.shared_template(notebooks_dir)) if warm else COLD
+            env = (
+                stack.enter_context(batch.shared_template(notebooks_dir))
+                if warm
+                else {COLD_ENV: "1"}
+            )
             stack.enter_context(dask.config.set(LOCAL_CONFIG))
             _preload_fork_server()
             cluster = stack.enter_context(

@@ -18,6 +18,8 @@ template is connected to, or started, by :func:`dask_setup`, in the worker.
 
 from __future__ import annotations
 
+import os
+
 from ivp_analysis.execute import skip_iri_format_checks
 
 skip_iri_format_checks()
@@ -60,12 +62,10 @@ def dask_setup(worker: object) -> None:
     :func:`ivp_analysis.warm.share_from_environ`); on a cluster of your own, ``dask worker ...
     --preload ivp_analysis.dask_worker`` starts the worker's own (``docs/batch.md``).
     """
-    import os
-
     from ivp_analysis import batch, cluster, warm
 
     cluster._without_dask_environ()
-    cold = os.environ.pop(next(iter(cluster.COLD)), None)
+    cold = os.environ.pop(cluster.COLD_ENV, None)
     warm.share_from_environ()
     if not cold:  # a batch with --kernels cold needs no template
         batch.start_template()
