@@ -551,34 +551,37 @@ ENVIRON_FILE = "environ.json"
 _SHARED: Path | None = None
 
 
-def use_shared(folder: Path | None) -> None:
-    """Look for shared templates in ``folder`` (``None``: start this process's own)."""
+def use_shared(folder: Path | None) -> Path | None:
+    """Look for shared templates in ``folder``; this worker's environment becomes the batch's.
+
+    ``None``: start this process's own templates. Beside the socket the batch wrote its
+    environment (``environ.json``), the one the template's kernels have. A worker takes it over
+    whole: so its kernels get the environment that ``ivp report`` run in the same shell gives
+    them, not what the worker's start added (Dask's variables, also those a Dask cluster run
+    earlier in the batch's process left there; ``LINES`` and ``COLUMNS``, which GNU readline
+    puts into a process's C environment, where ``multiprocessing`` passes them on to a fork
+    server), and its launches match the template's key (:func:`template_key`).
+    """
     global _SHARED
     _SHARED = folder
+    if folder is not None:
+        try:
+            environ = json.loads((folder / ENVIRON_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return folder  # a key that differs: the worker starts a template of its own
+        os.environ.clear()
+        os.environ.update(environ)
+    return folder
 
 
 def share_from_environ() -> Path | None:
-    """Use the shared templates named in :data:`SHARED_ENV`: this worker's environment becomes the batch's.
+    """:func:`use_shared` the folder named in :data:`SHARED_ENV`, and take the variable out.
 
-    Called as a worker starts. The variable is how ``ivp batch`` tells the workers of its
-    ``LocalCluster`` where the template it started listens; beside the socket it wrote its own
-    environment (``environ.json``), the one the template's kernels have. The worker takes it
-    over whole: so its kernels get the environment that ``ivp report`` run in the same shell
-    gives them, not what the worker's start added (Dask's variables; ``LINES`` and ``COLUMNS``,
-    which GNU readline puts into a process's C environment, where ``multiprocessing`` passes
-    them on to the fork server), and its launches match the template's key
-    (:func:`template_key`). Without the variable nothing changes.
+    Called as a Dask worker starts: the variable is how ``ivp batch`` tells the workers of its
+    ``LocalCluster`` where the template it started listens. Without it nothing changes.
     """
     folder = os.environ.pop(SHARED_ENV, None)
-    use_shared(Path(folder) if folder else None)
-    if _SHARED is not None:
-        try:
-            environ = json.loads((_SHARED / ENVIRON_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return _SHARED  # a key that differs: the worker starts a template of its own
-        os.environ.clear()
-        os.environ.update(environ)
-    return _SHARED
+    return use_shared(Path(folder) if folder else None)
 
 
 def worker_pool(notebooks: Iterable[Path]) -> KernelPool:

@@ -182,7 +182,9 @@ def test_local_workers_end_when_the_batch_process_is_killed(tmp_path):
     assert alive == [], f"processes outlived the killed batch: {alive}"
 
 
-def test_local_workers_fork_their_kernels_from_one_template_the_batch_started(tmp_path):
+def test_local_workers_fork_their_kernels_from_one_template_the_batch_started(
+    tmp_path, monkeypatch
+):
     # batch.shared_template: one template for the host, started by the batch; each worker's
     # kernels are forked from it (not from a template per worker), and the reports are the ones
     # a cold run makes (ivp verify runs the notebooks again, cold, and compares)
@@ -194,6 +196,9 @@ def test_local_workers_fork_their_kernels_from_one_template_the_batch_started(tm
 
     from ivp_analysis.verify import verify
 
+    # as after a Dask cluster ran in this process: its mark must not keep the workers off the
+    # shared template (they take the batch's environment over, without it)
+    monkeypatch.setenv("__DASK_PARENT_PID", "1")
     markers = tmp_path / "markers"
     markers.mkdir()
     common = {**MOMENT, "pause": 3.0, "marker_dir": str(markers)}
